@@ -1,0 +1,31 @@
+# The two quick-start commands: `make demo` and `make test`. Both set up what they need first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.setup-done
+
+.PHONY: setup demo test lint typecheck unit clean
+
+setup: $(STAMP)
+
+# Re-run set-up when the package definition changes; Chromium comes from Debian where apt is available.
+$(STAMP): pyproject.toml
+	@command -v chromium >/dev/null 2>&1 || [ -x /usr/lib/chromium/chromium ] || \
+		{ command -v apt-get >/dev/null 2>&1 && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } || \
+		{ echo "golive: could not install Chromium; install it (e.g. apt-get install chromium) and retry" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: setup
+	$(BIN)/golive demo
+
+test: setup
+	$(BIN)/ruff check harness suites tests bench
+	$(BIN)/ruff format --check harness suites tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

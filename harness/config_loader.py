@@ -1,0 +1,202 @@
+"""Load the configuration: embedded defaults, then the file, then a profile, then `--set`, then validate.
+
+Every error is a `ConfigError` whose message names the source, the key and what was expected, because the
+person reading it has to fix a file, not read a traceback.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from harness.settings import GoliveConfig
+
+DEFAULT_CONFIG_NAME = "golive.toml"
+_ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# Keys whose values are secrets even when written literally in a file.
+_SECRET_SECTIONS = (("target", "headers"), ("target", "cookies"))
+_SECRET_KEYS = (("security", "zap", "api_key"),)
+# Labels pydantic puts in an error's location for the member of a union; they are not config keys.
+_UNION_LABELS = frozenset({"int", "str", "float", "bool", "dict", "list"})
+
+
+class ConfigError(Exception):
+    """A configuration that cannot be used; the message is one line a user can act on."""
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """A validated configuration with the secret values it holds (to be redacted from every output)."""
+
+    config: GoliveConfig
+    secrets: frozenset[str]
+    sources: tuple[str, ...]
+    profile: str | None = None
+
+
+def _defaults() -> dict[str, Any]:
+    text = resources.files("harness").joinpath("defaults.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} not found") from None
+    except OSError as error:
+        raise ConfigError(f"config file {path} cannot be read: {error.strerror}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
+
+
+def deep_merge(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
+    """Return `base` with `overlay` laid over it; tables merge key by key, anything else is replaced."""
+    merged = copy.deepcopy(dict(base))
+    for key, value in overlay.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def _expand_env(value: Any, where: str, environ: Mapping[str, str], secrets: set[str]) -> Any:
+    """Replace ``${VAR}`` in every string; each value taken from the environment becomes a secret."""
+    if isinstance(value, str):
+
+        def substitute(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in environ:
+                raise ConfigError(f"{where}: environment variable {name} is not set (referenced as ${{{name}}})")
+            if environ[name]:
+                secrets.add(environ[name])
+            return environ[name]
+
+        return _ENV_REFERENCE.sub(substitute, value)
+    if isinstance(value, dict):
+        return {key: _expand_env(item, f"{where}.{key}", environ, secrets) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_expand_env(item, f"{where}[{index}]", environ, secrets) for index, item in enumerate(value)]
+    return value
+
+
+def parse_set_option(option: str) -> tuple[list[str], Any]:
+    """Split ``a.b.c=VALUE`` into its key path and value; VALUE is read as TOML, else as a plain string."""
+    key, separator, raw = option.partition("=")
+    key = key.strip()
+    if not separator or not key:
+        raise ConfigError(f"--set {option!r}: expected KEY=VALUE, e.g. --set performance.users=20")
+    parts = [part.strip() for part in key.split(".")]
+    if any(not part for part in parts):
+        raise ConfigError(f"--set {option!r}: {key!r} is not a dotted key such as performance.users")
+    try:
+        value: Any = tomllib.loads(f"value = {raw}")["value"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return parts, value
+
+
+def _nest(parts: list[str], value: Any) -> dict[str, Any]:
+    nested: dict[str, Any] = {parts[-1]: value}
+    for part in reversed(parts[:-1]):
+        nested = {part: nested}
+    return nested
+
+
+def _collect_literal_secrets(raw: Mapping[str, Any], secrets: set[str]) -> None:
+    for section_path in _SECRET_SECTIONS:
+        section: Any = raw
+        for part in section_path:
+            section = section.get(part, {}) if isinstance(section, Mapping) else {}
+        if isinstance(section, Mapping):
+            secrets.update(str(value) for value in section.values() if str(value))
+    for key_path in _SECRET_KEYS:
+        value: Any = raw
+        for part in key_path:
+            value = value.get(part) if isinstance(value, Mapping) else None
+        if isinstance(value, str) and value:
+            secrets.add(value)
+
+
+def _describe_validation_error(error: ValidationError, sources: str) -> str:
+    first = error.errors()[0]
+    location = ""
+    for part in first["loc"]:
+        if isinstance(part, int):
+            location += f"[{part}]"
+        elif part not in _UNION_LABELS and not re.fullmatch(r"[a-z-]+\[.*\]", part):
+            location += f".{part}" if location else part
+    message = first["msg"].removeprefix("Value error, ")
+    given = first.get("input")
+    shown = "" if isinstance(given, dict | list) or given is None else f" (got {given!r})"
+    extra = f"; {len(error.errors()) - 1} more problem(s)" if len(error.errors()) > 1 else ""
+    if first["type"] == "extra_forbidden":
+        message = "unknown key; check its spelling against the README's config reference"
+    elif first["type"] == "missing":
+        message = "required key is missing"
+    return f"config error ({sources}): {location}: {message}{shown}{extra}"
+
+
+def find_default_config(cwd: Path) -> Path | None:
+    """The config used when `--config` is not given: ``golive.toml`` in the working folder, if any."""
+    candidate = cwd / DEFAULT_CONFIG_NAME
+    return candidate if candidate.is_file() else None
+
+
+def load_config(
+    path: Path | None = None,
+    profile: str | None = None,
+    overrides: list[str] | None = None,
+    target: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    base: Mapping[str, Any] | None = None,
+) -> LoadedConfig:
+    """Layer defaults, `base` (a saved run's config), the file, the profile and `--set`; validate the result.
+
+    Raises ConfigError with a one-line message for any problem.
+    """
+    env = os.environ if environ is None else environ
+    secrets: set[str] = set()
+    sources = ["defaults"]
+    raw = _defaults()
+    if base is not None:
+        raw = deep_merge(raw, base)
+        sources.append("saved run")
+    file_raw: dict[str, Any] = {}
+    if path is not None:
+        file_raw = _read_toml(path)
+        sources.append(str(path))
+        raw = deep_merge(raw, _expand_env(file_raw, str(path), env, secrets))
+    if profile is not None:
+        profiles = file_raw.get("profiles", {}) if path is not None else raw.get("profiles", {})
+        if profile not in profiles:
+            known = ", ".join(sorted(profiles)) or "none defined"
+            raise ConfigError(f"profile {profile!r} is not defined in [profiles] (available: {known})")
+        raw = deep_merge(raw, _expand_env(profiles[profile], f"profiles.{profile}", env, secrets))
+        sources.append(f"profile {profile}")
+    for option in overrides or []:
+        parts, value = parse_set_option(option)
+        value = _expand_env(value, f"--set {'.'.join(parts)}", env, secrets)
+        raw = deep_merge(raw, _nest(parts, value))
+        sources.append("--set")
+    if target is not None:
+        raw = deep_merge(raw, {"target": {"url": target}})
+    _collect_literal_secrets(raw, secrets)
+    described_sources = ", ".join(dict.fromkeys(sources))
+    try:
+        config = GoliveConfig.model_validate(raw)
+    except ValidationError as error:
+        raise ConfigError(_describe_validation_error(error, described_sources)) from None
+    return LoadedConfig(config=config, secrets=frozenset(secrets), sources=tuple(sources), profile=profile)

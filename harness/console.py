@@ -1,0 +1,62 @@
+"""The console: live progress on stderr while a run goes on, the verdict and its reasons at the end."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+from harness.events import Event, RunFinished, RunStarted, SuiteFinished, SuiteProgressed, SuiteStarted
+from harness.models import Status, Verdict
+
+_STATUS_WORD = {
+    Status.PASS: "PASS",
+    Status.WARN: "WARN",
+    Status.FAIL: "FAIL",
+    Status.ERROR: "ERROR",
+    Status.SKIPPED: "SKIPPED",
+}
+# Progress lines are throttled per suite so a fast tool cannot flood a CI log.
+_PROGRESS_INTERVAL_SECONDS = 2.0
+
+
+class Console:
+    """Event handler that narrates the run for a person watching a terminal or a CI log."""
+
+    def __init__(self, progress: TextIO | None = None, verdict: TextIO | None = None) -> None:
+        self._progress = progress or sys.stderr
+        self._verdict = verdict or sys.stdout
+        self._last_progress: dict[str, float] = {}
+
+    def _say(self, text: str) -> None:
+        print(text, file=self._progress, flush=True)
+
+    def handle(self, event: Event) -> None:
+        """Print one line for each event worth a person's attention."""
+        if isinstance(event, RunStarted):
+            verb = "re-evaluating" if event.evaluate_only else "checking"
+            self._say(f"golive: {verb} {event.target} ({', '.join(event.suites) or 'no suites'})")
+            self._say(f"golive: run folder {event.run_dir}")
+        elif isinstance(event, SuiteStarted):
+            self._say(f"[{event.name}] started: {event.title}")
+        elif isinstance(event, SuiteProgressed):
+            now = time.monotonic()
+            if now - self._last_progress.get(event.name, 0.0) >= _PROGRESS_INTERVAL_SECONDS:
+                self._last_progress[event.name] = now
+                self._say(f"[{event.name}] {event.message}")
+        elif isinstance(event, SuiteFinished):
+            word = _STATUS_WORD[event.result.status]
+            self._say(f"[{event.name}] finished in {event.seconds:.1f}s: {word}")
+        elif isinstance(event, RunFinished):
+            self._print_verdict(event)
+
+    def _print_verdict(self, event: RunFinished) -> None:
+        result = event.result
+        out = self._verdict
+        print("", file=out)
+        print(f"Verdict: {result.verdict.value}", file=out)
+        for reason in result.reasons:
+            print(f"  - {reason}", file=out)
+        if result.verdict is Verdict.READY and len(result.reasons) <= 1:
+            print("  (no warnings)", file=out)
+        print(f"Report: {event.run_dir / 'report.html'}", file=out, flush=True)

@@ -1,0 +1,51 @@
+"""summary.md: a short summary fit for a CI job summary or a pull-request comment."""
+
+from __future__ import annotations
+
+from harness.models import RunResult, Status, Verdict
+
+FILE_NAME = "summary.md"
+
+_VERDICT_ICON = {Verdict.READY: "✅", Verdict.NOT_READY: "❌", Verdict.INCONCLUSIVE: "⚠️"}
+_STATUS_LABEL = {
+    Status.PASS: "✅ pass",
+    Status.WARN: "⚠️ warn",
+    Status.FAIL: "❌ fail",
+    Status.ERROR: "⛔ error",
+    Status.SKIPPED: "⏭️ skipped",
+}
+# A pull-request comment should stay readable; the full list is in report.html.
+_MAX_REASONS = 15
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(result: RunResult) -> str:
+    """Verdict, reasons, and one row per suite with its headline numbers."""
+    lines = [
+        f"## golive: {_VERDICT_ICON[result.verdict]} {result.verdict.value}",
+        "",
+        f"Target `{result.target}` · run `{result.run_id}` · {result.started_at} to {result.finished_at}"
+        + (f" · profile `{result.profile}`" if result.profile else ""),
+        "",
+    ]
+    if result.interrupted:
+        lines += ["> **The run was interrupted; results are partial.**", ""]
+    if result.reasons:
+        lines.append("### Why")
+        lines += [f"- {_cell(reason)}" for reason in result.reasons[:_MAX_REASONS]]
+        if len(result.reasons) > _MAX_REASONS:
+            lines.append(f"- … and {len(result.reasons) - _MAX_REASONS} more (see report.html)")
+        lines.append("")
+    lines += ["| Suite | Status | Checks | Findings (open / waived) |", "|---|---|---|---|"]
+    for name, suite in result.suites.items():
+        counted = [check for check in suite.checks if check.status is not Status.SKIPPED]
+        passed = sum(1 for check in counted if check.status is Status.PASS)
+        waived = sum(1 for finding in suite.findings if finding.waived)
+        checks = f"{passed}/{len(counted)} passed" if counted else "none"
+        findings = f"{len(suite.findings) - waived} / {waived}"
+        lines.append(f"| {name} | {_STATUS_LABEL[suite.status]} | {checks} | {findings} |")
+    lines += ["", "Full report: `report.html` in the run folder.", ""]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""golive's suites: one sub-package each, with its settings, gather step and evaluate step."""
