@@ -98,14 +98,30 @@ def parse_set_option(option: str) -> tuple[list[str], Any]:
     key = key.strip()
     if not separator or not key:
         raise ConfigError(f"--set {option!r}: expected KEY=VALUE, e.g. --set performance.users=20")
-    parts = [part.strip() for part in key.split(".")]
-    if any(not part for part in parts):
-        raise ConfigError(f"--set {option!r}: {key!r} is not a dotted key such as performance.users")
+    parts = _key_parts(key)
+    if parts is None:
+        raise ConfigError(
+            f"--set {option!r}: {key!r} is not a dotted key such as performance.users "
+            '(quote parts with spaces: performance.thresholds."GET /search".p95_ms)'
+        )
     try:
         value: Any = tomllib.loads(f"value = {raw}")["value"]
     except tomllib.TOMLDecodeError:
         value = raw
     return parts, value
+
+
+def _key_parts(key: str) -> list[str] | None:
+    """Split a dotted key the way TOML does, so quoted parts like "GET /search" stay whole."""
+    try:
+        nested: Any = tomllib.loads(f"{key} = 0")
+    except tomllib.TOMLDecodeError:
+        return None
+    parts = []
+    while isinstance(nested, dict) and len(nested) == 1:
+        part, nested = next(iter(nested.items()))
+        parts.append(part)
+    return parts if nested == 0 and parts else None
 
 
 def _nest(parts: list[str], value: Any) -> dict[str, Any]:
@@ -140,7 +156,7 @@ def _describe_validation_error(error: ValidationError, sources: str) -> str:
             location += f".{part}" if location else part
     message = first["msg"].removeprefix("Value error, ")
     given = first.get("input")
-    shown = "" if isinstance(given, dict | list) or given is None else f" (got {given!r})"
+    shown = "" if isinstance(given, dict | list) or given is None or repr(given) in message else f" (got {given!r})"
     extra = f"; {len(error.errors()) - 1} more problem(s)" if len(error.errors()) > 1 else ""
     if first["type"] == "extra_forbidden":
         message = "unknown key; check its spelling against the README's config reference"

@@ -126,8 +126,12 @@ def _finish(
     profile: str | None,
     redactor: Redactor,
     interrupted: bool,
+    preflight_error: str | None = None,
 ) -> RunResult:
     verdict, reasons = decide(suites)
+    if preflight_error is not None:
+        # Every suite carries the same cause; say it once.
+        reasons = [preflight_error, *(reason for reason in reasons if preflight_error not in reason)]
     if interrupted:
         reasons = ["the run was interrupted before it finished; results are partial", *reasons]
     saved_config = json.loads(redactor.text(plan_config.model_dump_json()))
@@ -161,6 +165,7 @@ def execute_run(plan: RunPlan, emit: Callable[[Event], None]) -> RunResult:
         name: skipped_suite(name, "not requested") for name in suite_names() if name not in plan.suites
     }
     interrupted = False
+    preflight_error: str | None = None
     try:
         preflight_error = check_reachable(target)
         for name in plan.suites:
@@ -176,7 +181,9 @@ def execute_run(plan: RunPlan, emit: Callable[[Event], None]) -> RunResult:
                 else:
                     results[name] = _not_run(name, INTERRUPTED)
     ordered = {name: results[name] for name in suite_names() if name in results}
-    result = _finish(plan.config, run_id, utc_timestamp(now), ordered, plan.profile, redactor, interrupted)
+    result = _finish(
+        plan.config, run_id, utc_timestamp(now), ordered, plan.profile, redactor, interrupted, preflight_error
+    )
     emit(RunFinished(result, run_dir))
     return result
 
@@ -190,8 +197,14 @@ def _run_suite(
     preflight_error: str | None,
     emit: Callable[[Event], None],
 ) -> SuiteResult:
-    suite = get_suite(name)
-    emit(SuiteStarted(name, suite.title))
+    try:
+        title = get_suite(name).title
+    except Exception as error:  # a suite that cannot even load is an error of that suite alone
+        emit(SuiteStarted(name, name))
+        result = SuiteResult(name=name, error=f"suite could not be loaded: {type(error).__name__}: {error}")
+        emit(SuiteFinished(name, result, 0.0))
+        return result
+    emit(SuiteStarted(name, title))
     began = time.monotonic()
     artifact_dir = run_dir / "artifacts" / name
     artifact_dir.mkdir(parents=True, exist_ok=True)

@@ -30,7 +30,9 @@ def register(name: str) -> Callable[[Callable[[], Suite]], Callable[[], Suite]]:
 def get_suite(name: str) -> Suite:
     """A new instance of the named suite; raises KeyError for an unknown name."""
     if name not in _registry and name in BUILTIN_SUITES:
-        importlib.import_module(BUILTIN_SUITES[name])
+        module = importlib.import_module(BUILTIN_SUITES[name])
+        if name not in _registry:  # imported before a reset(): run its registration again
+            importlib.reload(module)
     return _registry[name]()
 
 

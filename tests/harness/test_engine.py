@@ -1,0 +1,190 @@
+"""The engine with small in-test suites: errors become results, Ctrl-C keeps what was gathered."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from harness import registry
+from harness.engine import RunPlan, execute_evaluation, execute_run, load_saved_run
+from harness.events import Event, RunFinished, SuiteFinished, SuiteProgressed
+from harness.models import Check, Status, SuiteResult, Verdict
+from harness.redaction import Redactor
+from harness.reporters import ReportWriter
+from harness.settings import GoliveConfig
+from harness.suite import EvaluateContext, GatherContext, GatherError
+from tests.support import Route, free_port, serve
+
+
+class RecordedSuite:
+    """Gathers a number into measured.json (or misbehaves), evaluates it against a fixed limit of 100."""
+
+    title = "recorded"
+
+    def __init__(self, name: str, behaviour: Callable[[GatherContext], None]) -> None:
+        self.name = name
+        self._behaviour = behaviour
+
+    def gather(self, context: GatherContext) -> None:
+        context.progress(f"measuring with {context.target.headers.get('X-Token', 'no token')}")
+        self._behaviour(context)
+
+    def evaluate(self, context: EvaluateContext) -> SuiteResult:
+        measured = context.read_json("measured.json")["value"]
+        limit = context.config.performance.users  # any config number will do as the limit under test
+        status = Status.FAIL if measured > limit else Status.PASS
+        return SuiteResult(self.name, checks=(Check("value", status, f"value {measured} vs {limit}", measured),))
+
+
+def measure(value: int) -> Callable[[GatherContext], None]:
+    def behaviour(context: GatherContext) -> None:
+        context.write_json("measured.json", {"value": value, "echo": dict(context.target.headers)})
+
+    return behaviour
+
+
+@pytest.fixture
+def install_suites() -> Iterator[Callable[[dict[str, Callable[[GatherContext], None]]], None]]:
+    def install(behaviours: dict[str, Callable[[GatherContext], None]]) -> None:
+        for name, behaviour in behaviours.items():
+            registry.register(name)(lambda name=name, behaviour=behaviour: RecordedSuite(name, behaviour))
+
+    yield install
+    registry.reset()
+
+
+class Collector:
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def __call__(self, event: Event) -> None:
+        self.events.append(event)
+
+
+def plan(
+    config: GoliveConfig, out_dir: Path, suites: tuple[str, ...], secrets: frozenset[str] = frozenset()
+) -> RunPlan:
+    return RunPlan(config=config, suites=suites, out_dir=out_dir, secrets=secrets)
+
+
+def test_a_crashing_suite_becomes_an_error_and_others_keep_their_results(
+    make_config: Callable[..., GoliveConfig], install_suites: Callable[..., None], out_dir: Path
+) -> None:
+    def crash(context: GatherContext) -> None:
+        raise RuntimeError("tool exploded")
+
+    install_suites({"performance": measure(5), "accessibility": crash, "security": measure(500)})
+    with serve({"/": Route("ok")}) as server:
+        collected = Collector()
+        result = execute_run(
+            plan(make_config(target=server.url), out_dir, ("performance", "accessibility", "security")), collected
+        )
+    assert result.suites["performance"].status is Status.PASS
+    assert result.suites["accessibility"].status is Status.ERROR
+    assert "tool exploded" in (result.suites["accessibility"].error or "")
+    assert result.suites["security"].status is Status.FAIL
+    assert result.verdict is Verdict.NOT_READY
+    assert [type(e).__name__ for e in collected.events].count("SuiteFinished") == 3
+    assert isinstance(collected.events[-1], RunFinished)
+    assert (out_dir / "latest").resolve() == (out_dir / result.run_id).resolve()
+
+
+def test_gather_error_is_inconclusive(
+    make_config: Callable[..., GoliveConfig], install_suites: Callable[..., None], out_dir: Path
+) -> None:
+    def cannot(context: GatherContext) -> None:
+        raise GatherError("scanner not reachable")
+
+    install_suites({"security": cannot})
+    with serve({"/": Route("ok")}) as server:
+        result = execute_run(plan(make_config(target=server.url), out_dir, ("security",)), Collector())
+    assert result.verdict is Verdict.INCONCLUSIVE
+    assert result.suites["security"].error == "scanner not reachable"
+    assert result.suites["performance"].status is Status.SKIPPED
+
+
+def test_unreachable_target_errors_every_suite_without_gathering(
+    make_config: Callable[..., GoliveConfig], install_suites: Callable[..., None], out_dir: Path
+) -> None:
+    gathered: list[str] = []
+    install_suites({"performance": lambda context: gathered.append("performance")})
+    config = make_config(target=f"http://127.0.0.1:{free_port()}")
+    result = execute_run(plan(config, out_dir, ("performance",)), Collector())
+    assert gathered == []
+    assert result.verdict is Verdict.INCONCLUSIVE
+    assert "connection refused" in (result.suites["performance"].error or "")
+
+
+def test_interrupt_keeps_results_so_far_and_marks_the_run(
+    make_config: Callable[..., GoliveConfig], install_suites: Callable[..., None], out_dir: Path
+) -> None:
+    def interrupted(context: GatherContext) -> None:
+        context.write_json("measured.json", {"value": 1})
+        raise KeyboardInterrupt
+
+    install_suites({"performance": measure(500), "accessibility": interrupted, "security": measure(1)})
+    redactor = Redactor()
+    with serve({"/": Route("ok")}) as server:
+        writer = ReportWriter(redactor)
+        result = execute_run(
+            plan(make_config(target=server.url), out_dir, ("performance", "accessibility", "security")),
+            lambda event: writer.handle(event),
+        )
+    assert result.interrupted
+    assert result.suites["performance"].status is Status.FAIL
+    assert "interrupted" in (result.suites["accessibility"].error or "")
+    assert result.suites["security"].status is Status.ERROR
+    assert result.verdict is Verdict.NOT_READY
+    saved = json.loads((out_dir / result.run_id / "result.json").read_text())
+    assert saved["interrupted"] is True
+    assert saved["verdict"] == "NOT_READY"
+
+
+def test_secrets_are_masked_in_artifacts_progress_and_reports(
+    make_config: Callable[..., GoliveConfig], install_suites: Callable[..., None], out_dir: Path
+) -> None:
+    install_suites({"performance": measure(1)})
+    config = make_config('target.headers={X-Token = "tok-secret-99"}')
+    with serve({"/": Route("ok")}) as server:
+        config = config.model_copy(update={"target": config.target.model_copy(update={"url": server.url})})
+        collected = Collector()
+        writer = ReportWriter(Redactor({"tok-secret-99"}))
+
+        def emit(event: Event) -> None:
+            collected(event)
+            writer.handle(event)
+
+        result = execute_run(plan(config, out_dir, ("performance",), frozenset({"tok-secret-99"})), emit)
+    run_dir = out_dir / result.run_id
+    written = [p for p in run_dir.rglob("*") if p.is_file()]
+    assert any(p.name == "measured.json" for p in written)
+    for path in written:
+        assert "tok-secret-99" not in path.read_text(), path
+    progress = [e.message for e in collected.events if isinstance(e, SuiteProgressed)]
+    assert progress == ["measuring with ***"]
+
+
+def test_evaluate_rejudges_saved_artifacts_with_a_new_config(
+    make_config: Callable[..., GoliveConfig], install_suites: Callable[..., None], out_dir: Path, today: dt.date
+) -> None:
+    install_suites({"performance": measure(50)})
+    with serve({"/": Route("ok")}) as server:
+        writer = ReportWriter(Redactor())
+        first = execute_run(plan(make_config(target=server.url), out_dir, ("performance",)), writer.handle)
+    assert first.verdict is Verdict.NOT_READY  # 50 > users (10)
+    run_dir = out_dir / first.run_id
+    saved = load_saved_run(run_dir)
+    events = Collector()
+    second = execute_evaluation(run_dir, saved, make_config("performance.users=100"), today, events)
+    assert second.verdict is Verdict.READY
+    assert second.run_id == first.run_id
+    assert any(isinstance(e, SuiteFinished) for e in events.events)
+
+
+def test_load_saved_run_rejects_a_folder_without_result(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="not a golive run folder"):
+        load_saved_run(tmp_path)
