@@ -22,8 +22,8 @@ demo: setup
 	$(BIN)/golive demo
 
 test: setup
-	$(BIN)/ruff check harness suites tests bench
-	$(BIN)/ruff format --check harness suites tests bench
+	$(BIN)/ruff check harness suites tests
+	$(BIN)/ruff format --check harness suites tests
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
