@@ -49,6 +49,8 @@ class AccessibilitySettings(BaseModel):
 
     pages: list[str] = Field(min_length=1)
     sitemap: bool = False
+    # Configured pages are always audited; sitemap and crawl pages are added until the run reaches this many.
+    max_pages: int = Field(default=100, ge=1)
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     standard: Literal["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] = "wcag22aa"
     fail_on: list[Impact] = Field(default_factory=lambda: list(DEFAULT_FAIL_ON))
@@ -56,6 +58,9 @@ class AccessibilitySettings(BaseModel):
     rules: RuleSettings = Field(default_factory=RuleSettings)
     page_timeout: Duration = 30.0
     axe_script: str | None = None
+    # "load" suits server-rendered pages; "networkidle" waits for single-page apps that render after load.
+    wait_until: Literal["load", "domcontentloaded", "networkidle"] = "load"
+    screenshots: bool = True
 
     @property
     def tags(self) -> list[str]:

@@ -1,0 +1,1 @@
+"""Tests of the accessibility suite: evaluate on recorded axe results, gather against real Chromium."""

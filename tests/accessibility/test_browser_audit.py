@@ -1,0 +1,309 @@
+"""The accessibility suite end to end: real Chromium, real axe-core, pages served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.models import Status, SuiteResult
+from harness.redaction import Redactor
+from harness.settings import GoliveConfig
+from harness.suite import EvaluateContext, GatherContext, GatherError, Target
+from suites.accessibility.browser import choose_executable, launch_chromium
+from suites.accessibility.evaluate import evaluate
+from suites.accessibility.gather import gather
+from tests.accessibility import pages
+from tests.support import REPO_ROOT, LocalServer, Route, RouteTable, free_port, run_golive, serve
+
+pytestmark = pytest.mark.integration
+
+MakeConfig = Callable[..., GoliveConfig]
+
+
+def _chromium_missing() -> str | None:
+    try:
+        choose_executable(os.environ.get("GOLIVE_TEST_CHROMIUM", ""), None)
+    except GatherError as error:
+        return str(error)
+    return None
+
+
+if (reason := _chromium_missing()) is not None:
+    pytest.skip(f"needs Chromium: {reason}", allow_module_level=True)
+
+
+SITE = {
+    "/": Route(pages.CLEAN),
+    "/clean": Route(pages.CLEAN),
+    "/nolang": Route(pages.NO_LANG),
+    "/picture": Route(pages.IMAGE_WITHOUT_ALT),
+    "/framed": Route(pages.WITH_IFRAME),
+    "/frame": Route(pages.FRAME_WITH_IMAGE),
+    "/broken": Route("<h1>Internal error</h1>", status=500),
+    "/slow": Route(pages.CLEAN, delay=4.0),
+}
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[LocalServer]:
+    """The test site, shared by the tests of this module."""
+    with serve(SITE) as server:
+        yield server
+
+
+@dataclass
+class Audit:
+    """What one in-process gather + evaluate produced."""
+
+    result: SuiteResult
+    index: dict[str, Any]
+    progress: list[str] = field(default_factory=list)
+
+    def page(self, requested: str) -> dict[str, Any]:
+        return next(page for page in self.index["pages"] if page["requested"] == requested)
+
+
+def audit(make_config: MakeConfig, url: str, folder: Path, *overrides: str, secrets: tuple[str, ...] = ()) -> Audit:
+    """Gather with the real suite code and evaluate what it saved."""
+    config = make_config("accessibility.screenshots=false", *overrides, target=url)
+    progress: list[str] = []
+    context = GatherContext(Target.from_config(config), config, folder, Redactor(secrets), progress.append)
+    gather(context)
+    result = evaluate(EvaluateContext(folder, config, dt.date(2026, 11, 26)))
+    return Audit(result, json.loads((folder / "pages.json").read_text()), progress)
+
+
+def golive(site: LocalServer, out: Path, *pages_and_sets: str) -> tuple[int, dict[str, Any]]:
+    """Run the real CLI on the accessibility suite and return its exit code and result.json."""
+    completed = run_golive(
+        "run", "--target", site.url, "--suite", "accessibility", *pages_and_sets, "--out", str(out), cwd=REPO_ROOT
+    )
+    result_file = out / "latest" / "result.json"
+    assert result_file.exists(), completed.stdout + completed.stderr
+    return completed.returncode, json.loads(result_file.read_text())
+
+
+def test_a_page_without_lang_makes_the_run_not_ready(site: LocalServer, tmp_path: Path) -> None:
+    code, result = golive(site, tmp_path, "--set", 'accessibility.pages=["/nolang"]')
+    assert code == 1
+    assert result["verdict"] == "NOT_READY"
+    suite = result["suites"]["accessibility"]
+    assert "html-has-lang" in {finding["rule"] for finding in suite["findings"]}
+    assert suite["metrics"]["pages_audited"] == 1
+    assert suite["metrics"]["axe_version"].startswith("4.")
+    artifacts = tmp_path / "latest" / "artifacts" / "accessibility"
+    index = json.loads((artifacts / "pages.json").read_text())
+    assert index["pages"][0]["status"] == "audited"
+    assert (artifacts / index["pages"][0]["result_file"]).exists()
+    assert (artifacts / index["pages"][0]["screenshot"]).exists()
+
+
+def test_a_clean_page_is_ready(site: LocalServer, tmp_path: Path) -> None:
+    code, result = golive(site, tmp_path, "--set", 'accessibility.pages=["/clean"]')
+    assert (code, result["verdict"]) == (0, "READY")
+    suite = result["suites"]["accessibility"]
+    assert suite["findings"] == []
+    assert suite["metrics"]["by_impact"] == {"critical": 0, "serious": 0, "moderate": 0, "minor": 0}
+
+
+def test_pages_that_fail_to_load_make_the_run_inconclusive(site: LocalServer, tmp_path: Path) -> None:
+    pages_set = 'accessibility.pages=["/clean", "/broken", "/slow"]'
+    code, result = golive(site, tmp_path, "--set", pages_set, "--set", 'accessibility.page_timeout="1500ms"')
+    assert (code, result["verdict"]) == (2, "INCONCLUSIVE")
+    check = next(c for c in result["suites"]["accessibility"]["checks"] if c["id"] == "pages_loaded")
+    assert check["status"] == "error"
+    assert "/broken (HTTP 500" in check["message"]
+    assert "/slow (did not load within 1.5s)" in check["message"]
+
+
+def test_zero_pages_audited_is_a_gather_error(site: LocalServer, make_config: MakeConfig, tmp_path: Path) -> None:
+    refused = f"http://127.0.0.1:{free_port()}/"
+    with pytest.raises(GatherError, match=r"^no page could be audited: /broken: HTTP 500.*ERR_CONNECTION_REFUSED"):
+        audit(make_config, site.url, tmp_path, f'accessibility.pages=["/broken", "{refused}"]')
+    index = json.loads((tmp_path / "pages.json").read_text())
+    assert [page["status"] for page in index["pages"]] == ["load_error", "load_error"]
+
+
+def test_images_and_iframes_are_audited_across_origins(
+    site: LocalServer, make_config: MakeConfig, tmp_path: Path
+) -> None:
+    # The second server is another origin (another port): axe must still reach into its frame.
+    with serve({"/frame": Route(pages.FRAME_WITH_IMAGE)}) as other:
+        cross = {
+            "/cross": Route(pages.document("Cross", f"<iframe title='Other site' src='{other.url}/frame'></iframe>"))
+        }
+        with serve({**SITE, **cross}) as local:
+            result = audit(make_config, local.url, tmp_path, 'accessibility.pages=["/picture", "/framed", "/cross"]')
+    found = {(f.url.removeprefix(local.url), f.rule, f.selector) for f in result.result.findings}
+    assert found == {
+        ("/picture", "image-alt", "img"),
+        ("/framed", "image-alt", "iframe >>> img"),
+        ("/cross", "image-alt", "iframe >>> img"),
+    }
+    assert result.progress[-1] == "audited 3/3 pages: /cross (1 violation)"
+
+
+def test_headers_and_cookies_reach_the_target_only(make_config: MakeConfig, tmp_path: Path) -> None:
+    seen: dict[str, dict[str, str]] = {}
+
+    def recorder(body: str) -> Callable[[BaseHTTPRequestHandler], Route]:
+        def answer(handler: BaseHTTPRequestHandler) -> Route:
+            seen[handler.headers.get("Host", "")] = dict(handler.headers)
+            return Route(body)
+
+        return answer
+
+    with serve({"/frame": recorder(pages.FRAME_WITH_IMAGE)}) as other:
+        page = pages.document("Private", f"<iframe title='Other' src='{other.url}/frame'></iframe>")
+        with serve({"/private": recorder(page)}) as local:
+            audit(
+                make_config,
+                local.url,
+                tmp_path,
+                'accessibility.pages=["/private"]',
+                'target.headers={Authorization = "Bearer test-token-123"}',
+                'target.cookies={session = "cookie-value-456"}',
+                secrets=("test-token-123", "cookie-value-456"),
+            )
+    own, third_party = seen[local.url.removeprefix("http://")], seen[other.url.removeprefix("http://")]
+    assert own["Authorization"] == "Bearer test-token-123"
+    assert "session=cookie-value-456" in own["Cookie"]
+    # Cookies are scoped by host, not port, so only the header can show that another origin was left alone.
+    assert "Authorization" not in third_party
+    written = "".join(path.read_text() for path in tmp_path.rglob("*.json"))
+    assert "test-token-123" not in written and "cookie-value-456" not in written
+
+
+def test_a_redirect_to_another_origin_is_not_audited(make_config: MakeConfig, tmp_path: Path) -> None:
+    with serve({"/": Route(pages.NO_LANG)}) as elsewhere:
+        moved = {"/moved": Route("", status=302, headers={"Location": f"{elsewhere.url}/"})}
+        with serve({**SITE, **moved}) as local:
+            result = audit(make_config, local.url, tmp_path, 'accessibility.pages=["/clean", "/moved"]')
+    assert result.page("/moved")["status"] == "offsite"
+    assert result.result.findings == ()
+    check = next(check for check in result.result.checks if check.id == "pages_loaded")
+    assert check.status is Status.WARN and "/moved" in check.message
+
+
+def test_sitemap_and_crawl_add_same_origin_pages(make_config: MakeConfig, tmp_path: Path) -> None:
+    def sitemap(handler: BaseHTTPRequestHandler) -> Route:
+        base = f"http://{handler.headers['Host']}"
+        urls = "".join(f"<url><loc>{loc}</loc></url>" for loc in (f"{base}/nolang", "https://elsewhere.example/x"))
+        return Route(f"<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>{urls}</urlset>", headers={})
+
+    links = "".join(f"<a href='{href}'>{href}</a> " for href in ("/picture", "/logout", "/guide.pdf", "/clean#top"))
+    routes: RouteTable = {
+        **SITE,
+        "/sitemap.xml": sitemap,
+        "/": Route(pages.document("Home", links)),
+        "/logout": Route("bye"),
+    }
+    with serve(routes) as local:
+        result = audit(
+            make_config,
+            local.url,
+            tmp_path,
+            'accessibility.pages=["/"]',
+            "accessibility.sitemap=true",
+            "accessibility.crawl.max_pages=5",
+        )
+        requested = {path for _, path in local.requests}
+    assert [(page["requested"], page["source"]) for page in result.index["pages"]] == [
+        ("/", "config"),
+        (result.page(f"{local.url}/nolang")["requested"], "sitemap"),
+        ("/picture", "crawl"),
+        ("/clean", "crawl"),
+    ]
+    assert "/logout" not in requested and "/guide.pdf" not in requested
+    assert result.index["discovery"]["sitemap"]["skipped_offsite"] == 1
+    sitemap_check = next(check for check in result.result.checks if check.id == "sitemap")
+    assert sitemap_check.status is Status.PASS
+
+
+def test_an_unknown_rule_id_is_a_clear_gather_error(site: LocalServer, make_config: MakeConfig, tmp_path: Path) -> None:
+    expected = r"accessibility.rules names rule id\(s\) that axe-core 4\.\S+ does not have: no-such-rule"
+    rules = 'accessibility.rules.disable=["no-such-rule"]'
+    with pytest.raises(GatherError, match=expected):
+        audit(make_config, site.url, tmp_path, 'accessibility.pages=["/clean"]', rules)
+
+
+def _chromium_browser_pids() -> list[int]:
+    """Chromium main processes started (through Playwright's driver) by this test process."""
+    me = os.getpid()
+    parents: dict[int, int] = {}
+    names: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        parents[int(entry.name)] = int(stat[stat.rindex(")") + 2 :].split()[1])
+        names[int(entry.name)] = name
+
+    def descends_from_me(pid: int) -> bool:
+        while pid > 1:
+            pid = parents.get(pid, 0)
+            if pid == me:
+                return True
+        return False
+
+    return [
+        pid
+        for pid, name in names.items()
+        if "chrom" in name and "chrom" not in names.get(parents.get(pid, 0), "") and descends_from_me(pid)
+    ]
+
+
+def test_a_crashed_browser_is_restarted_once_and_the_audit_continues(make_config: MakeConfig, tmp_path: Path) -> None:
+    def crash(handler: BaseHTTPRequestHandler) -> Route:
+        for pid in _chromium_browser_pids():
+            os.kill(pid, signal.SIGKILL)
+        return Route(pages.CLEAN, delay=1.0)
+
+    with serve({**SITE, "/crash": crash}) as local:
+        result = audit(make_config, local.url, tmp_path, 'accessibility.pages=["/clean", "/crash", "/nolang"]')
+    assert [page["status"] for page in result.index["pages"]] == ["audited", "audit_error", "audited"]
+    assert "browser crashed" in result.page("/crash")["error"]
+    assert result.index["browser_restarts"] == 1
+    assert {finding.rule for finding in result.result.findings} == {"html-has-lang"}
+
+
+def test_a_second_crash_stops_with_what_was_saved(make_config: MakeConfig, tmp_path: Path) -> None:
+    def crash(handler: BaseHTTPRequestHandler) -> Route:
+        for pid in _chromium_browser_pids():
+            os.kill(pid, signal.SIGKILL)
+        return Route(pages.CLEAN, delay=1.0)
+
+    with (
+        serve({**SITE, "/crash": crash, "/crash-again": crash}) as local,
+        pytest.raises(GatherError, match="crashed 2 times"),
+    ):
+        audit(make_config, local.url, tmp_path, 'accessibility.pages=["/clean", "/crash", "/crash-again", "/nolang"]')
+    index = json.loads((tmp_path / "pages.json").read_text())
+    assert [page["status"] for page in index["pages"]] == ["audited", "audit_error", "audit_error", "not_audited"]
+
+
+def test_launch_failure_is_a_one_line_gather_error(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    with (
+        sync_playwright() as playwright,
+        pytest.raises(GatherError, match=r"^Chromium at .* did not start: ") as caught,
+    ):
+        launch_chromium(playwright, str(fake))
+    assert "\n" not in str(caught.value)
