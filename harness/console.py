@@ -16,8 +16,9 @@ _STATUS_WORD = {
     Status.ERROR: "ERROR",
     Status.SKIPPED: "SKIPPED",
 }
-# Progress lines are throttled per suite so a fast tool cannot flood a CI log.
-_PROGRESS_INTERVAL_SECONDS = 2.0
+# Progress lines are throttled per suite so a fast tool cannot flood a CI log; the last one held back is
+# printed when the suite finishes, so the final state is always seen.
+_PROGRESS_INTERVAL_SECONDS = 1.0
 
 
 class Console:
@@ -27,6 +28,7 @@ class Console:
         self._progress = progress or sys.stderr
         self._verdict = verdict or sys.stdout
         self._last_progress: dict[str, float] = {}
+        self._held_back: dict[str, str] = {}
 
     def _say(self, text: str) -> None:
         print(text, file=self._progress, flush=True)
@@ -43,8 +45,13 @@ class Console:
             now = time.monotonic()
             if now - self._last_progress.get(event.name, 0.0) >= _PROGRESS_INTERVAL_SECONDS:
                 self._last_progress[event.name] = now
+                self._held_back.pop(event.name, None)
                 self._say(f"[{event.name}] {event.message}")
+            else:
+                self._held_back[event.name] = event.message
         elif isinstance(event, SuiteFinished):
+            if event.name in self._held_back:
+                self._say(f"[{event.name}] {self._held_back.pop(event.name)}")
             word = _STATUS_WORD[event.result.status]
             self._say(f"[{event.name}] finished in {event.seconds:.1f}s: {word}")
         elif isinstance(event, RunFinished):
