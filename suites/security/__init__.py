@@ -1,0 +1,1 @@
+"""The security suite: HTTP hygiene checks and OWASP ZAP scans."""

@@ -1,0 +1,69 @@
+"""The security suite: quick HTTP hygiene checks plus an OWASP ZAP scan, judged by severity gates.
+
+gather saves `hygiene.json` (what the target answered) and `zap_alerts.json` (ZAP's version, spider and
+passive-scan state, and its alerts); evaluate turns them into checks and findings without touching the network.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.models import SuiteResult
+from harness.registry import register
+from harness.suite import EvaluateContext, GatherContext
+from suites.security.evaluate import evaluate_security
+from suites.security.hygiene import gather_hygiene
+from suites.security.zap import run_zap_scan
+from suites.security.zap_rules import RulesFileError, ZapRules, load_rules
+
+HYGIENE_ARTIFACT = "hygiene.json"
+ZAP_ARTIFACT = "zap_alerts.json"
+
+
+def _read_optional(context: EvaluateContext, name: str) -> dict[str, Any] | None:
+    try:
+        data = context.read_json(name)
+    except FileNotFoundError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+@register("security")
+class SecuritySuite:
+    """HTTP hygiene (security headers, cookies, CORS, exposed files) and an OWASP ZAP baseline or full scan."""
+
+    name = "security"
+    title = "Security checks (HTTP hygiene and OWASP ZAP)"
+
+    def gather(self, context: GatherContext) -> None:
+        """Probe the target for hygiene problems, then scan it with ZAP; save both, whatever happened."""
+        settings = context.config.security
+        if settings.hygiene.enabled:
+            context.progress("HTTP hygiene checks")
+            observations = gather_hygiene(context.target, settings.hygiene.timeout)
+        else:
+            observations = {"enabled": False}
+        context.write_json(HYGIENE_ARTIFACT, observations)
+        context.progress(f"connecting to ZAP at {settings.zap.api_url}")
+        record = run_zap_scan(context.target, settings.zap, settings.mode, context.progress)
+        context.write_json(ZAP_ARTIFACT, record)
+
+    def evaluate(self, context: EvaluateContext) -> SuiteResult:
+        """Judge the saved artifacts with the severity gates, the rules file and the waivers."""
+        settings = context.config.security
+        rules: ZapRules | None = None
+        rules_error: str | None = None
+        if settings.rules_file:
+            try:
+                rules = load_rules(settings.rules_file)
+            except RulesFileError as error:
+                rules_error = str(error)
+        return evaluate_security(
+            _read_optional(context, HYGIENE_ARTIFACT),
+            _read_optional(context, ZAP_ARTIFACT),
+            settings,
+            context.config.waivers,
+            context.today,
+            rules,
+            rules_error,
+        )

@@ -1,0 +1,125 @@
+"""The security suite through the real `golive` command, against local sites and the stub ZAP."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.security.sites import bad_site, good_site
+from tests.security.zap_stub import STUB_KEY, zap_stub
+from tests.support import REPO_ROOT, free_port, run_golive, serve
+
+pytestmark = pytest.mark.integration
+FAST_POLLS = "security.zap.poll_interval=0.02"
+
+
+def _result(out: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((out / "latest" / "result.json").read_text(encoding="utf-8"))
+    return data
+
+
+def _check(result: dict[str, Any], check_id: str) -> dict[str, Any]:
+    return next(check for check in result["suites"]["security"]["checks"] if check["id"] == check_id)
+
+
+def _all_text(folder: Path) -> str:
+    return "\n".join(path.read_text(errors="replace") for path in folder.rglob("*") if path.is_file())
+
+
+def test_an_unreachable_required_zap_makes_the_run_inconclusive_with_a_one_line_reason(tmp_path: Path) -> None:
+    api_url = f"http://127.0.0.1:{free_port()}"
+    with serve(good_site()) as site:
+        proc = run_golive(
+            "run", "--target", site.url, "--suite", "security",
+            "--set", f'security.zap.api_url="{api_url}"', "--out", str(tmp_path), cwd=REPO_ROOT, timeout=60,
+        )  # fmt: skip
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    result = _result(tmp_path)
+    check = _check(result, "zap_scan")
+    assert check["status"] == "error"
+    assert check["message"].startswith(f"ZAP not reachable at {api_url}: connection refused; start it with `docker run")
+    assert check["message"].endswith("or set security.zap.required = false")
+    assert "\n" not in check["message"]
+    assert result["verdict"] == "INCONCLUSIVE"
+    assert any(reason.startswith(f"security: ZAP not reachable at {api_url}") for reason in result["reasons"])
+    assert f"ZAP not reachable at {api_url}" in proc.stdout + proc.stderr
+
+
+def test_a_zap_that_is_not_required_is_skipped_and_the_report_says_so(tmp_path: Path) -> None:
+    with serve(good_site()) as site:
+        proc = run_golive(
+            "run", "--target", site.url, "--suite", "security",
+            "--set", f'security.zap.api_url="http://127.0.0.1:{free_port()}"',
+            "--set", "security.zap.required=false", "--out", str(tmp_path), cwd=REPO_ROOT, timeout=60,
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    result = _result(tmp_path)
+    security = result["suites"]["security"]
+    assert _check(result, "zap_scan")["status"] == "skipped"
+    assert security["metrics"]["engine"] == "hygiene-only"
+    assert any("ZAP scan not run (security.zap.required = false)" in note for note in security["notes"])
+    assert any("the verdict was reached without an active/passive scan" in reason for reason in result["reasons"])
+    assert (tmp_path / "latest" / "security.sarif").is_file()
+    assert "ZAP scan not run" in (tmp_path / "latest" / "summary.md").read_text(encoding="utf-8")
+
+
+def test_a_high_zap_alert_makes_the_service_not_ready(tmp_path: Path) -> None:
+    with serve(good_site()) as site, zap_stub() as stub:
+        proc = run_golive(
+            "run", "--target", site.url, "--suite", "security",
+            "--set", f'security.zap.api_url="{stub.url}"', "--set", f'security.zap.api_key="{STUB_KEY}"',
+            "--set", FAST_POLLS, "--out", str(tmp_path), cwd=REPO_ROOT, timeout=60,
+        )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    result = _result(tmp_path)
+    security = result["suites"]["security"]
+    assert result["verdict"] == "NOT_READY"
+    assert _check(result, "zap_scan")["status"] == "pass"
+    high = _check(result, "severity_high")
+    assert high["status"] == "fail" and high["measured"] == 1 and "40012" in high["message"]
+    assert _check(result, "severity_medium")["status"] == "warn"
+    assert security["metrics"]["engine"] == "zap"
+    assert security["metrics"]["urls_scanned"] == 3
+    assert security["metrics"]["alerts_by_risk"] == {"High": 1, "Medium": 1, "Low": 1, "Informational": 1}
+    zap_rules = [finding["rule"] for finding in security["findings"] if finding.get("source") == "zap"]
+    assert sorted(zap_rules) == ["10021", "10038", "10109", "40012"]  # duplicate merged, false positive dropped
+    run_dir = (tmp_path / "latest").resolve()
+    saved = json.loads((run_dir / "artifacts" / "security" / "zap_alerts.json").read_text(encoding="utf-8"))
+    assert saved["zap_version"] == "2.16.0" and len(saved["alerts"]) == 6
+    assert STUB_KEY not in _all_text(run_dir)  # the API key is a secret
+
+    # Re-judging the saved artifacts with other gates needs no ZAP and no target.
+    again = run_golive("evaluate", str(run_dir), "--set", 'security.fail_on=["critical"]', cwd=REPO_ROOT, timeout=60)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert _result(tmp_path)["verdict"] == "READY"
+
+
+def test_a_wrong_api_key_is_reported_plainly(tmp_path: Path) -> None:
+    with serve(good_site()) as site, zap_stub() as stub:
+        proc = run_golive(
+            "run", "--target", site.url, "--suite", "security",
+            "--set", f'security.zap.api_url="{stub.url}"', "--set", 'security.zap.api_key="wrong-key-123"',
+            "--set", FAST_POLLS, "--out", str(tmp_path), cwd=REPO_ROOT, timeout=60,
+        )  # fmt: skip
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    message = _check(_result(tmp_path), "zap_scan")["message"]
+    assert message.startswith(f"ZAP at {stub.url} rejected the API key (bad_api_key")
+    assert "docker run" not in message
+
+
+def test_hygiene_problems_alone_make_the_service_not_ready(tmp_path: Path) -> None:
+    with serve(bad_site()) as site:
+        proc = run_golive(
+            "run", "--target", site.url, "--suite", "security", "--set", "security.zap.required=false",
+            "--set", f'security.zap.api_url="http://127.0.0.1:{free_port()}"', "--out", str(tmp_path),
+            cwd=REPO_ROOT, timeout=60,
+        )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    result = _result(tmp_path)
+    rules = {finding["rule"] for finding in result["suites"]["security"]["findings"]}
+    assert {"exposed-git", "server-version-disclosed", "cookie-without-httponly", "missing-csp"} <= rules
+    sarif = json.loads((tmp_path / "latest" / "security.sarif").read_text(encoding="utf-8"))
+    assert {r["ruleId"] for r in sarif["runs"][0]["results"]} == rules

@@ -1,0 +1,119 @@
+"""The ZAP driver with the real zapv2 client against the stub ZAP API over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from harness.suite import Target
+from suites.security.settings import ZapSettings
+from suites.security.zap import ALERTS_PAGE_SIZE, run_zap_scan
+from tests.security.zap_stub import STUB_KEY, ZapStubState, alert, zap_stub
+from tests.support import free_port
+
+pytestmark = pytest.mark.integration
+TARGET = Target("http://127.0.0.1:8000", headers={"Authorization": "Bearer zap-header-secret"})
+
+
+def settings(api_url: str, **overrides: object) -> ZapSettings:
+    """Stub-friendly settings: fast polls, short deadlines."""
+    values: dict[str, object] = {"api_url": api_url, "api_key": STUB_KEY, "poll_interval": 0.01, "connect_timeout": 2}
+    values.update(overrides)
+    return ZapSettings.model_validate(values)
+
+
+def test_a_baseline_scan_spiders_waits_for_the_passive_scan_and_pages_the_alerts() -> None:
+    with zap_stub() as stub:
+        record = run_zap_scan(TARGET, settings(stub.url), "baseline", lambda message: None)
+        names = stub.state.names()
+        calls = stub.state.calls
+        rules_left = dict(stub.state.replacer_rules)
+    assert record["reachable"] is True and record["error"] is None
+    assert record["zap_version"] == "2.16.0"
+    assert record["spider"]["completed"] is True and record["spider"]["urls_found"] == 3
+    assert record["passive_scan"] == {
+        "completed": True,
+        "records_left": 0,
+        "duration_s": record["passive_scan"]["duration_s"],
+    }
+    assert len(record["alerts"]) == 6
+    assert names.count("spider/view/status") == 3  # progress took several polls
+    assert names.count("pscan/view/recordsToScan") == 3
+    assert names[0] == "core/view/version"
+    # Proxy-style requests to the magic host "zap", the key in a header and never in the query string.
+    assert all(call["proxy_style"] and call["host"] == "zap" and call["key_header"] for call in calls)
+    assert all("apikey" not in call["params"] for call in calls)
+    assert calls[names.index("core/view/alerts")]["params"] == {
+        "baseurl": TARGET.url,
+        "start": "0",
+        "count": str(ALERTS_PAGE_SIZE),
+    }
+    # The target's header was handed to ZAP for its own requests, then removed again; only its name is saved.
+    assert "replacer/action/addRule" in names and rules_left == {}
+    assert record["headers_sent"] == ["Authorization"]
+    assert "zap-header-secret" not in json.dumps(record)
+
+
+def test_alerts_are_paged_until_a_short_page() -> None:
+    many = [
+        alert("10021", "X-Content-Type-Options Header Missing", "Low", f"/p{n}") for n in range(ALERTS_PAGE_SIZE + 7)
+    ]
+    with zap_stub(ZapStubState(alerts=many)) as stub:
+        record = run_zap_scan(TARGET, settings(stub.url), "baseline", lambda message: None)
+        starts = [call["params"]["start"] for call in stub.state.calls if call["operation"] == "core/view/alerts"]
+    assert starts == ["0", str(ALERTS_PAGE_SIZE)]
+    assert len(record["alerts"]) == ALERTS_PAGE_SIZE + 7
+
+
+def test_an_unreachable_zap_is_recorded_with_where_golive_looked_and_how_to_start_zap() -> None:
+    api_url = f"http://127.0.0.1:{free_port()}"
+    record = run_zap_scan(TARGET, settings(api_url), "baseline", lambda message: None)
+    assert record["reachable"] is False
+    assert record["error"] == f"ZAP not reachable at {api_url}: connection refused"
+    assert "docker run" in record["hint"] and "zap.sh -daemon" in record["hint"]
+    assert STUB_KEY not in json.dumps(record)
+
+
+def test_a_wrong_api_key_is_said_plainly() -> None:
+    with zap_stub() as stub:
+        record = run_zap_scan(TARGET, settings(stub.url, api_key="not-the-key"), "baseline", lambda message: None)
+    assert record["error_kind"] == "bad_key"
+    assert record["error"].startswith(f"ZAP at {stub.url} rejected the API key (bad_api_key")
+    assert "not-the-key" not in record["error"]
+
+
+def test_a_missing_api_key_is_said_plainly() -> None:
+    with zap_stub() as stub:
+        record = run_zap_scan(TARGET, settings(stub.url, api_key=""), "baseline", lambda message: None)
+    assert record["error_kind"] == "bad_key"
+    assert "requires an API key and none is set" in record["error"]
+
+
+def test_a_zap_that_does_not_answer_in_time_is_an_error_not_a_hang() -> None:
+    with zap_stub(ZapStubState(version_delay=3)) as stub:
+        began = time.monotonic()
+        record = run_zap_scan(TARGET, settings(stub.url, connect_timeout=0.5), "baseline", lambda message: None)
+        elapsed = time.monotonic() - began
+    assert elapsed < 2.5
+    assert record["error_kind"] == "timeout"
+    assert record["error"] == f"ZAP at {stub.url} did not answer core.version within 0.5s"
+
+
+def test_something_else_listening_is_not_mistaken_for_zap() -> None:
+    from tests.support import Route, serve
+
+    with serve({}, default=Route("<html>not zap</html>", 404)) as other:
+        record = run_zap_scan(TARGET, settings(other.url), "baseline", lambda message: None)
+    assert record["error_kind"] == "not_zap"
+    assert f"something answers at {other.url}" in record["error"]
+
+
+def test_full_mode_runs_the_active_scan_on_loopback() -> None:
+    with zap_stub() as stub:
+        record = run_zap_scan(TARGET, settings(stub.url), "full", lambda message: None)
+        names = stub.state.names()
+    assert record["active_scan"]["completed"] is True
+    assert names.count("ascan/view/status") == 2
+    assert names.index("ascan/action/scan") < names.index("core/view/alerts")
