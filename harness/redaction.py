@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -10,12 +12,19 @@ MASK = "***"
 _MIN_SECRET_LENGTH = 4
 
 
+def _json(secret: str) -> str:
+    return json.dumps(secret)[1:-1]
+
+
 class Redactor:
     """Replaces every known secret value with ``***`` in text and in files."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
+        credible = {s for s in secrets if len(s) >= _MIN_SECRET_LENGTH}
+        # A secret with & < > " or \ is written escaped in HTML and JSON; mask those spellings too.
+        spellings = {form for s in credible for form in (s, html.escape(s), html.escape(s, quote=False), _json(s))}
         # Longest first, so a secret that contains another is masked whole.
-        self._secrets = sorted({s for s in secrets if len(s) >= _MIN_SECRET_LENGTH}, key=len, reverse=True)
+        self._secrets = sorted(spellings, key=len, reverse=True)
 
     @property
     def active(self) -> bool:

@@ -21,3 +21,9 @@ def test_scrub_tree_rewrites_files_tools_wrote(tmp_path: Path) -> None:
     Redactor(["hunter22"]).scrub_tree(tmp_path)
     assert (tmp_path / "sub" / "log.txt").read_text() == "header X-Key: *** sent"
     assert (tmp_path / "clean.txt").read_text() == "nothing here"
+
+
+def test_escaped_spellings_of_a_secret_are_masked_too() -> None:
+    redactor = Redactor(['p&ss"w<rd'])
+    assert redactor.text("html: p&amp;ss&quot;w&lt;rd") == "html: ***"
+    assert redactor.text('json: "p&ss\\"w<rd"') == 'json: "***"'
