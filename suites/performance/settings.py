@@ -28,6 +28,9 @@ class PerformanceSettings(BaseModel):
 
     `thresholds` maps a metric name to a band for the overall figures, or an endpoint name such as
     ``"GET /search"`` to a table of metric bands for that endpoint.
+
+    `timeout` is the hard limit on the whole Locust process; it is never applied shorter than `duration` plus a
+    minute for start-up and shutdown, so a profile that lengthens the run does not also have to raise it.
     """
 
     model_config = ConfigDict(extra="forbid")
