@@ -18,8 +18,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The demo is meant to end NOT_READY (exit 1); only a usage error (3) or an interruption (130) fails make.
 demo: setup
-	$(BIN)/golive demo
+	@$(BIN)/golive demo; code=$$?; [ $$code -le 2 ] || exit $$code; \
+		echo "golive demo finished with exit code $$code (0 READY, 1 NOT_READY, 2 INCONCLUSIVE); open reports/latest/report.html"
 
 test: setup
 	$(BIN)/ruff check harness suites tests

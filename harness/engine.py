@@ -34,7 +34,7 @@ from harness.suite import EvaluateContext, GatherContext, GatherError, Target, w
 from harness.verdict import decide
 
 GATHER_STATE = "gather.json"
-INTERRUPTED = "the run was interrupted (Ctrl-C) before this suite finished"
+INTERRUPTED = "the run was interrupted (Ctrl-C or SIGTERM) before this suite finished"
 
 
 @dataclass(frozen=True)
