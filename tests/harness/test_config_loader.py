@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from harness.config_loader import ConfigError, deep_merge, load_config, parse_set_option
+from harness.thresholds import Band
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -19,7 +20,7 @@ def test_defaults_need_only_a_target() -> None:
     loaded = load_config(None, None, [], "http://127.0.0.1:8000", environ={})
     assert loaded.config.target.url == "http://127.0.0.1:8000"
     assert loaded.config.performance.users == 10
-    assert loaded.config.performance.thresholds["p95_ms"].fail == 1000
+    assert loaded.config.performance.thresholds["p95_ms"] == Band(warn=500, fail=1000)
     assert loaded.config.suites == ["performance", "accessibility", "security"]
     assert loaded.secrets == frozenset()
 
@@ -43,9 +44,9 @@ performance = { duration = "10m", users = 80 }
     performance = loaded.config.performance
     assert performance.duration == 600
     assert performance.users == 90
-    assert performance.thresholds["p95_ms"].fail == 600
+    assert performance.thresholds["p95_ms"] == Band(warn=300, fail=600)
     # A table given in the file merges with the defaults rather than replacing them.
-    assert performance.thresholds["error_ratio"].fail == 0.01
+    assert performance.thresholds["error_ratio"] == Band(warn=0.001, fail=0.01)
     assert loaded.profile == "nightly"
 
 

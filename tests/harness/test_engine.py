@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -51,7 +52,7 @@ def measure(value: int) -> Callable[[GatherContext], None]:
 def install_suites() -> Iterator[Callable[[dict[str, Callable[[GatherContext], None]]], None]]:
     def install(behaviours: dict[str, Callable[[GatherContext], None]]) -> None:
         for name, behaviour in behaviours.items():
-            registry.register(name)(lambda name=name, behaviour=behaviour: RecordedSuite(name, behaviour))
+            registry.register(name)(functools.partial(RecordedSuite, name, behaviour))
 
     yield install
     registry.reset()
