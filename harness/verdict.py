@@ -31,5 +31,7 @@ def decide(suites: Mapping[str, SuiteResult]) -> tuple[Verdict, list[str]]:
         return Verdict.INCONCLUSIVE, reasons
     if not any(status in (Status.PASS, Status.WARN) for status in statuses):
         return Verdict.INCONCLUSIVE, ["no suite was run, so nothing was measured", *reasons]
-    checks = sum(1 for suite in suites.values() for check in suite.checks if check.status is Status.PASS)
-    return Verdict.READY, [f"all {checks} gated checks passed", *reasons]
+    counted = [check.status for suite in suites.values() for check in suite.checks]
+    passed, warned = counted.count(Status.PASS), counted.count(Status.WARN)
+    summary = f"no check failed or errored: {passed} passed" + (f", {warned} with warnings" if warned else "")
+    return Verdict.READY, [summary, *reasons]

@@ -49,6 +49,7 @@ def test_ready_lists_warnings_and_notes() -> None:
     )
     verdict, reasons = decide({"a": result, "b": skipped_suite("b", "not requested")})
     assert verdict is Verdict.READY
+    assert reasons[0] == "no check failed or errored: 1 passed, 1 with warnings"
     assert "a: p95 latency 600 ms > 500 ms (warn)" in reasons
     assert "a: ZAP scan not required" in reasons
 
