@@ -15,18 +15,10 @@ import pytest
 
 from harness.models import Check, Finding, RunResult, Severity, Status, SuiteResult, Verdict, skipped_suite
 from harness.reporters.html import render_html
+from suites.accessibility.browser import choose_executable, launch_chromium
 from tests.reporters.sample import sample_run
-from tests.support import REPO_ROOT, Route, run_golive, serve
+from tests.support import Route, run_golive, serve
 
-CHROMIUM = Path("/usr/lib/chromium/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCRIPT = "<script>alert(1)</script>"
 
@@ -496,7 +488,7 @@ def _audit(url: str, screenshot: Path | None = None) -> tuple[list[dict[str, Any
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright, choose_executable("", None))
         try:
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             context.add_init_script(path=str(_axe_script()))
@@ -522,7 +514,6 @@ def _audit(url: str, screenshot: Path | None = None) -> tuple[list[dict[str, Any
 
 
 @pytest.mark.integration
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed")
 @pytest.mark.parametrize(
     "run",
     [
@@ -547,11 +538,6 @@ def test_report_passes_axe_wcag22aa_and_fits_320px(tmp_path: Path, run: RunResul
 
 
 @pytest.mark.integration
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed")
-@pytest.mark.skipif(
-    not (REPO_ROOT / "suites" / "accessibility" / "suite.py").exists(),
-    reason="the accessibility suite is not built yet",
-)
 def test_golive_own_accessibility_suite_passes_the_report(tmp_path: Path) -> None:
     html = render_html(rich_run())
     with serve({"/report.html": Route(html)}) as server:
