@@ -12,7 +12,7 @@ from importlib import metadata
 from typing import Any
 
 from harness import __version__
-from harness.models import SEVERITY_ORDER, Finding, RunResult, Severity
+from harness.models import SEVERITY_ORDER, Finding, RunResult, Severity, Status, SuiteResult
 
 FILE_NAME = "security.sarif"
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -114,6 +114,27 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     return result
 
 
+# The checks that say whether the scan itself worked (not what it found): their trouble is the tool's trouble.
+_MEASUREMENT_CHECKS = ("zap_scan", "hygiene", "zap_rules")
+
+
+def _notifications(suite: SuiteResult) -> list[dict[str, Any]]:
+    """What a code-scanning reader must know about the run itself: a scan that errored or was cut short."""
+    items: list[dict[str, Any]] = []
+    if suite.error:
+        items.append({"level": "error", "message": {"text": suite.error}})
+    for check in suite.checks:
+        if check.id not in _MEASUREMENT_CHECKS or check.status not in (Status.ERROR, Status.WARN):
+            continue
+        level = "error" if check.status is Status.ERROR else "warning"
+        items.append({"level": level, "message": {"text": f"{check.id}: {check.message}"}})
+    # A partial scan is the reason some results may be missing, so it is a warning, not a side note.
+    items.extend(
+        {"level": "warning" if "partial" in note else "note", "message": {"text": note}} for note in suite.notes
+    )
+    return items
+
+
 def render_sarif(result: RunResult) -> str:
     """One SARIF 2.1.0 log with a run for golive's security findings (waived ones as suppressed results)."""
     suite = result.suites.get("security")
@@ -131,9 +152,9 @@ def render_sarif(result: RunResult) -> str:
         "endTimeUtc": result.finished_at,
     }
     if suite is not None:
-        notes = [*suite.notes, *([suite.error] if suite.error else [])]
-        if notes:
-            invocation["toolExecutionNotifications"] = [{"level": "note", "message": {"text": n}} for n in notes]
+        notifications = _notifications(suite)
+        if notifications:
+            invocation["toolExecutionNotifications"] = notifications
     run: dict[str, Any] = {
         "tool": {
             "driver": {

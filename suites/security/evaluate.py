@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from harness.fingerprint import fingerprint
 from harness.models import SEVERITY_ORDER, Check, Finding, Severity, Status, SuiteResult
 from harness.settings import Waiver
 from harness.waivers import apply_waivers
-from suites.security.hygiene_rules import SUITE, hygiene_findings
+from suites.security.hygiene_rules import SUITE, certificate_days_left, hygiene_findings
 from suites.security.settings import SecuritySettings
 from suites.security.zap_rules import RuleAction, ZapRules
 
@@ -80,10 +80,14 @@ def _alert_finding(alert: dict[str, Any], action: RuleAction | None) -> Finding:
     )
 
 
-def zap_findings(alerts: Iterable[dict[str, Any]], rules: ZapRules | None) -> tuple[list[Finding], dict[str, int], int]:
+def zap_findings(
+    alerts: Iterable[dict[str, Any]], rules: ZapRules | None, risk_actions: Mapping[str, str] | None = None
+) -> tuple[list[Finding], dict[str, int], int]:
     """ZAP alerts as findings: false positives dropped, duplicates merged, IGNORE/out-of-scope rules dropped.
 
-    Returns the findings, the alert counts by ZAP risk (before the rules file) and how many the rules dropped.
+    A rules-file line decides for its pluginId; otherwise `risk_actions` (security.zap.risk_actions) may decide
+    for the alert's risk; otherwise the finding goes through the severity gates. Returns the findings, the alert
+    counts by ZAP risk of the alerts kept, and how many alerts the rules and risk actions dropped.
     """
     by_fingerprint: dict[str, Finding] = {}
     by_risk = dict.fromkeys(ZAP_RISKS, 0)
@@ -92,18 +96,28 @@ def zap_findings(alerts: Iterable[dict[str, Any]], rules: ZapRules | None) -> tu
         if str(alert.get("confidence", "")).strip().lower() == "false positive":
             continue
         plugin_id = str(alert.get("pluginId", "")).strip()
+        risk = _risk_name(alert)
         action = rules.action_for(plugin_id) if rules else None
         finding = _alert_finding(alert, action)
+        if action is None and risk and risk_actions and risk in risk_actions:
+            action = RuleAction(risk_actions[risk])
+            finding.extra["risk_action"] = action.value
         if finding.fingerprint in by_fingerprint:
             continue
         by_fingerprint[finding.fingerprint] = finding
-        risk = _risk_name(alert)
-        if risk:
-            by_risk[risk] += 1
         if action is RuleAction.IGNORE or (rules is not None and rules.is_out_of_scope(plugin_id, finding.url)):
+            # Ignored alerts never reach a report, not even in the counts by risk; only their number is kept.
             del by_fingerprint[finding.fingerprint]
             ignored += 1
+        elif risk:
+            by_risk[risk] += 1
     return list(by_fingerprint.values()), by_risk, ignored
+
+
+def _policy_action(finding: Finding) -> str | None:
+    """The rules-file or risk action that decides this finding instead of the severity gates, if any."""
+    action = finding.extra.get("rules_file_action") or finding.extra.get("risk_action")
+    return str(action) if action else None
 
 
 def _rule_summary(findings: Sequence[Finding], limit: int = 4) -> str:
@@ -117,7 +131,7 @@ def _severity_checks(
     findings: Sequence[Finding], settings: SecuritySettings, measured_anything: bool, coverage: str
 ) -> list[Check]:
     checks: list[Check] = []
-    gated = [finding for finding in findings if "rules_file_action" not in finding.extra]
+    gated = [finding for finding in findings if _policy_action(finding) is None]
     for severity in SEVERITY_ORDER:
         check_id = f"severity_{severity.value}"
         if not measured_anything:
@@ -140,42 +154,64 @@ def _severity_checks(
     return checks
 
 
-def _rules_check(findings: Sequence[Finding], rules: ZapRules | None, rules_error: str | None) -> Check | None:
+def _rules_check(
+    findings: Sequence[Finding], rules: ZapRules | None, rules_error: str | None, risk_actions: Mapping[str, str]
+) -> Check | None:
     if rules_error is not None:
         return Check("zap_rules", Status.ERROR, rules_error)
-    if rules is None:
+    if rules is None and not risk_actions:
         return None
+    sources = " and ".join(
+        part for part in (rules.source if rules else "", "security.zap.risk_actions" if risk_actions else "") if part
+    )
     open_ = [f for f in findings if f.waived is None]
-    failing = [f for f in open_ if f.extra.get("rules_file_action") == RuleAction.FAIL.value]
-    warning = [f for f in open_ if f.extra.get("rules_file_action") == RuleAction.WARN.value]
-    threshold = {"rules": len(rules.actions)}
+    failing = [f for f in open_ if _policy_action(f) == RuleAction.FAIL.value]
+    warning = [f for f in open_ if _policy_action(f) == RuleAction.WARN.value]
+    threshold = {"rules": len(rules.actions) if rules else 0, "risk_actions": dict(risk_actions)}
     if failing:
-        message = f"{len(failing)} alert(s) of rules set to FAIL in {rules.source}: {_rule_summary(failing)}"
+        message = f"{len(failing)} alert(s) of rules set to FAIL in {sources}: {_rule_summary(failing)}"
         return Check("zap_rules", Status.FAIL, message, measured=len(failing), threshold=threshold)
     if warning:
-        message = f"{len(warning)} alert(s) of rules set to WARN in {rules.source}: {_rule_summary(warning)}"
+        message = f"{len(warning)} alert(s) of rules set to WARN in {sources}: {_rule_summary(warning)}"
         return Check("zap_rules", Status.WARN, message, measured=len(warning), threshold=threshold)
-    message = f"no open alerts of rules set to FAIL or WARN in {rules.source}"
+    message = f"no open alerts of rules set to FAIL or WARN in {sources}"
     return Check("zap_rules", Status.PASS, message, measured=0, threshold=threshold)
 
 
-def _zap_problem(zap: dict[str, Any], settings: SecuritySettings) -> tuple[str, str | None] | None:
+def scanned_urls(zap: Mapping[str, Any]) -> int:
+    """URLs the spider found plus resources the AJAX spider found (they overlap; zero means nothing was seen)."""
+    spider = zap.get("spider") or {}
+    ajax = zap.get("ajax_spider") or {}
+    return int(spider.get("urls_found") or 0) + int(ajax.get("results") or 0)
+
+
+def partial_reasons(zap: Mapping[str, Any]) -> list[str]:
+    """Why the scan is partial (a phase stopped at its deadline, a requested phase not run); empty when whole."""
+    if "partial" in zap:
+        return [str(reason) for reason in zap.get("partial") or []]
+    # Records saved before phases carried their own note: an unfinished phase is partial all the same.
+    names = {
+        "spider": "spider",
+        "ajax_spider": "AJAX spider",
+        "active_scan": "active scan",
+        "passive_scan": "passive scan",
+    }
+    return [
+        f"{name} did not finish"
+        for key, name in names.items()
+        if isinstance(zap.get(key), dict) and not zap[key].get("skipped") and zap[key].get("completed") is False
+    ]
+
+
+def _zap_problem(zap: dict[str, Any]) -> tuple[str, str | None] | None:
     """Why ZAP's scan cannot count as a measurement, and how to start ZAP if that is the fix; None when it can."""
     if zap.get("error"):
         hint = zap.get("hint") if zap.get("error_kind") in ("unreachable", "timeout", "not_zap") else None
         return str(zap["error"]), hint
-    spider = zap.get("spider") or {}
-    if not spider.get("urls_found"):
+    if not scanned_urls(zap):
         return (
             f"ZAP's spider found 0 URLs at {zap.get('target')}: check that ZAP can reach the target "
             f"(a ZAP in docker cannot reach the host's 127.0.0.1) and that the page has links",
-            None,
-        )
-    passive = zap.get("passive_scan") or {}
-    if not passive.get("completed"):
-        return (
-            f"ZAP's passive scan did not finish within {settings.zap.passive_scan_timeout:g}s "
-            f"({passive.get('records_left')} records left); raise security.zap.passive_scan_timeout",
             None,
         )
     if "alerts" not in zap:
@@ -189,7 +225,7 @@ def _zap_check(
     """The `zap_scan` check, notes for the report, and whether ZAP's alerts count as a measurement."""
     if zap is None:
         return Check("zap_scan", Status.ERROR, "no ZAP artifact (zap_alerts.json) was saved"), [], False
-    problem = _zap_problem(zap, settings)
+    problem = _zap_problem(zap)
     if problem is not None:
         reason, hint = problem
         if settings.zap.required:
@@ -198,13 +234,7 @@ def _zap_check(
         note = f"{NOT_REQUIRED_NOTE} ({reason})"
         message = f"ZAP scan not run: {reason}" + (f"; {hint}" if hint else "")
         return Check("zap_scan", Status.SKIPPED, message), [note], False
-    spider = zap.get("spider") or {}
     notes: list[str] = []
-    if not spider.get("completed"):
-        notes.append(
-            f"ZAP's spider was stopped at its limit ({settings.zap.spider_max_duration:g}s) after "
-            f"{spider.get('urls_found')} URLs; raise security.zap.spider_max_duration to crawl further"
-        )
     active = zap.get("active_scan")
     scan_kind = "baseline"
     if isinstance(active, dict):
@@ -212,17 +242,26 @@ def _zap_check(
             notes.append(f"ZAP active scan skipped: {active['skipped']}")
         else:
             scan_kind = "full"
-            if not active.get("completed"):
-                notes.append(
-                    f"ZAP's active scan was stopped at {active.get('status')} % after "
-                    f"{settings.zap.active_scan_timeout:g}s; raise security.zap.active_scan_timeout"
-                )
+    policy = zap.get("scan_policy") or {}
+    if policy.get("error"):
+        notes.append(f"ZAP {policy['error']}")
+    partial = partial_reasons(zap)
+    launched = zap.get("launched") or {}
+    started = f" (started by golive with {launched['how']})" if launched.get("how") else ""
     risks = ", ".join(f"{risk} {count}" for risk, count in by_risk.items())
-    message = (
-        f"ZAP {zap.get('zap_version', '?')} {scan_kind} scan: {spider.get('urls_found')} URLs spidered, "
-        f"{sum(by_risk.values())} alerts ({risks})"
-    )
-    return Check("zap_scan", Status.PASS, message, measured=spider.get("urls_found")), notes, True
+    urls = scanned_urls(zap)
+    summary = f"{urls} URLs spidered, {sum(by_risk.values())} alerts ({risks})"
+    if partial:
+        reasons = "; ".join(partial)
+        notes.append(
+            f"ZAP's scan is partial: {reasons}. Findings so far are reported; raise the phase's deadline "
+            f"(security.zap.spider_max_duration, ajax_spider_max_duration, passive_scan_timeout, active_scan_timeout)"
+        )
+        status = Status(settings.zap.partial) if settings.zap.required else Status.PASS
+        message = f"ZAP {zap.get('zap_version', '?')} {scan_kind} scan{started} is partial ({reasons}): {summary}"
+        return Check("zap_scan", status, message, measured=urls), notes, True
+    message = f"ZAP {zap.get('zap_version', '?')} {scan_kind} scan{started}: {summary}"
+    return Check("zap_scan", Status.PASS, message, measured=urls), notes, True
 
 
 def _hygiene_check(hygiene: dict[str, Any] | None, findings: Sequence[Finding]) -> tuple[Check, bool]:
@@ -264,10 +303,11 @@ def evaluate_security(
     rules_error: str | None = None,
 ) -> SuiteResult:
     """The security suite's result from its artifacts (None for a missing one) and the config."""
-    own = hygiene_findings(hygiene) if hygiene else []
+    own = hygiene_findings(hygiene, today, settings.hygiene.certificate_warn_days) if hygiene else []
     hygiene_check, hygiene_measured = _hygiene_check(hygiene, own)
     alerts = (zap or {}).get("alerts") or []
-    scan_findings, by_risk, ignored = zap_findings(alerts, rules)
+    risk_actions = {str(risk): str(action) for risk, action in settings.zap.risk_actions.items()}
+    scan_findings, by_risk, ignored = zap_findings(alerts, rules, risk_actions)
     zap_check, notes, zap_measured = _zap_check(zap, settings, by_risk)
     if not zap_measured:
         # Alerts from a scan that did not complete are kept in the artifact, not judged as a measurement.
@@ -277,19 +317,22 @@ def evaluate_security(
     coverage = "neither the HTTP hygiene checks nor a ZAP scan produced results"
     checks = [hygiene_check, zap_check]
     checks.extend(_severity_checks(findings, settings, hygiene_measured or zap_measured, coverage))
-    rules_check = _rules_check(findings, rules, rules_error)
+    rules_check = _rules_check(findings, rules, rules_error, risk_actions)
     if rules_check is not None:
         checks.append(rules_check)
     engine = "zap" if zap_measured else ("hygiene-only" if hygiene_measured else "none")
     open_by_severity = Counter(f.severity.value for f in findings if f.waived is None)
     metrics: dict[str, Any] = {
         "engine": engine,
-        "urls_scanned": ((zap or {}).get("spider") or {}).get("urls_found", 0) if zap_measured else 0,
+        "urls_scanned": scanned_urls(zap) if zap is not None and zap_measured else 0,
+        "scan_partial": bool(zap_measured and zap is not None and partial_reasons(zap)),
+        "zap_launched": ((zap or {}).get("launched") or {}).get("how"),
         "alerts_by_risk": by_risk,
         "alerts_ignored_by_rules": ignored,
         "zap_version": (zap or {}).get("zap_version"),
         "hygiene_requests": (hygiene or {}).get("requests", 0),
         "hygiene_findings": len(own),
+        "tls_certificate_days_left": certificate_days_left(hygiene, today) if hygiene else None,
         "findings_by_severity": {s.value: open_by_severity[s.value] for s in SEVERITY_ORDER},
         "findings_waived": sum(1 for f in findings if f.waived is not None),
     }

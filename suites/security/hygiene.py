@@ -21,6 +21,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from harness import __version__
 from harness.suite import Target
+from suites.security.tls_probe import probe_tls
 
 USER_AGENT = f"golive/{__version__} (security hygiene checks)"
 CORS_PROBE_ORIGIN = "https://golive-cors-probe.example"
@@ -36,6 +37,7 @@ RECORDED_HEADERS = (
     "x-content-type-options",
     "x-frame-options",
     "referrer-policy",
+    "permissions-policy",
     "strict-transport-security",
     "server",
     "x-powered-by",
@@ -234,12 +236,19 @@ def _main_page(prober: HttpProber, url: str) -> tuple[Answer, list[dict[str, Any
     return answer, chain, cookies
 
 
-def _https_redirect(prober: HttpProber, target_url: str) -> dict[str, Any]:
+def _https_redirect(prober: HttpProber, target_url: str, http_url: str = "") -> dict[str, Any]:
+    """Whether the plain-HTTP side of an https target redirects to https:// (where that side is known)."""
     parts = urlsplit(target_url)
-    if parts.port not in (None, 443):
-        return {"checked": False, "reason": "the target uses a non-default HTTPS port, so its HTTP port is unknown"}
-    host = parts.hostname or ""
-    plain = urlunsplit(("http", host, parts.path or "/", "", ""))
+    if http_url:
+        plain = http_url
+    elif parts.port in (None, 443):
+        plain = urlunsplit(("http", parts.hostname or "", parts.path or "/", "", ""))
+    else:
+        return {
+            "checked": False,
+            "reason": "the target uses a non-default HTTPS port, so its HTTP port is unknown "
+            "(set security.hygiene.http_url to check it)",
+        }
     try:
         answer = prober.fetch(plain)
     except ProbeFailed as error:
@@ -319,8 +328,11 @@ def _security_txt(prober: HttpProber, base: str) -> dict[str, Any]:
     }
 
 
-def gather_hygiene(target: Target, timeout: float) -> dict[str, Any]:
-    """Run every hygiene probe against the target and return the observations (safe to save as JSON)."""
+def gather_hygiene(target: Target, timeout: float, http_url: str = "") -> dict[str, Any]:
+    """Run every hygiene probe against the target and return the observations (safe to save as JSON).
+
+    `http_url` is where an https target's plain-HTTP side listens, when it is not port 80 of the same host.
+    """
     started = time.monotonic()
     prober = HttpProber(target, timeout)
     parts = urlsplit(target.url)
@@ -338,6 +350,7 @@ def gather_hygiene(target: Target, timeout: float) -> dict[str, Any]:
             observations["error"] = f"target {target.url} did not answer: {error}"
             observations["requests"] = prober.requests
             return observations
+        observations["tls"].update(probe_tls(parts.hostname or "", parts.port or 443, timeout))
     try:
         answer, chain, cookies = _main_page(prober, target.url)
     except ProbeFailed as error:
@@ -345,7 +358,7 @@ def gather_hygiene(target: Target, timeout: float) -> dict[str, Any]:
         observations["requests"] = prober.requests
         return observations
     observations["main"] = {**_describe(answer), "redirects": chain, "cookies": cookies}
-    observations["https_redirect"] = _https_redirect(prober, target.url) if parts.scheme == "https" else None
+    observations["https_redirect"] = _https_redirect(prober, target.url, http_url) if parts.scheme == "https" else None
     observations["cors"] = _cors(prober, answer.url)
     observations["not_found"], observations["probes"] = _probe_files(prober, base)
     observations["security_txt"] = _security_txt(prober, base)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,6 +36,25 @@ RULES: dict[str, HygieneRule] = {
         "TLS certificate is not trusted",
         "Serve a certificate from a public CA that matches the host name and has not expired.",
         "https://developer.mozilla.org/en-US/docs/Web/Security/Transport_Layer_Security",
+    ),
+    "tls-certificate-expired": HygieneRule(
+        Severity.HIGH,
+        "TLS certificate has expired",
+        "Renew the certificate now, and automate renewal (e.g. ACME) with monitoring of the expiry date.",
+        "https://developer.mozilla.org/en-US/docs/Web/Security/Transport_Layer_Security",
+    ),
+    "tls-certificate-expiring": HygieneRule(
+        Severity.MEDIUM,
+        "TLS certificate expires soon",
+        "Renew the certificate before it expires, and automate renewal (e.g. ACME) with monitoring of the date.",
+        "https://developer.mozilla.org/en-US/docs/Web/Security/Transport_Layer_Security",
+    ),
+    "tls-legacy-protocol": HygieneRule(
+        Severity.MEDIUM,
+        "Server accepts TLS 1.0 or TLS 1.1",
+        "Allow TLS 1.2 and TLS 1.3 only (e.g. `ssl_protocols TLSv1.2 TLSv1.3;` in nginx, "
+        "`SSLProtocol -all +TLSv1.2 +TLSv1.3` in Apache).",
+        "https://datatracker.ietf.org/doc/html/rfc8996",
     ),
     "plain-http": HygieneRule(
         Severity.MEDIUM,
@@ -164,6 +184,13 @@ RULES: dict[str, HygieneRule] = {
         "02-Configuration_and_Deployment_Management_Testing/04-Review_Old_Backup_and_Unreferenced_Files_for_"
         "Sensitive_Information",
     ),
+    "missing-permissions-policy": HygieneRule(
+        Severity.INFO,
+        "Permissions-Policy header missing",
+        "Send a Permissions-Policy that turns off browser features the service does not use, e.g. "
+        "`Permissions-Policy: camera=(), microphone=(), geolocation=()`.",
+        MDN + "Permissions-Policy",
+    ),
     "missing-security-txt": HygieneRule(
         Severity.INFO,
         "No /.well-known/security.txt",
@@ -237,6 +264,8 @@ def _header_findings(page: dict[str, Any], https: bool) -> Iterator[Finding]:
             match = re.search(r"max-age\s*=\s*\"?(\d+)", hsts, re.IGNORECASE)
             if match is None or int(match.group(1)) < MIN_HSTS_MAX_AGE:
                 yield make_finding("hsts-max-age-too-short", url, f"Strict-Transport-Security: {hsts}")
+    if "permissions-policy" not in headers:
+        yield make_finding("missing-permissions-policy", url, "no Permissions-Policy header")
     disclosed = [
         f"{name.title()}: {headers[name]}"
         for name in ("server", "x-powered-by", "x-aspnet-version", "x-aspnetmvc-version")
@@ -289,8 +318,54 @@ def _exposure_findings(probes: list[dict[str, Any]]) -> Iterator[Finding]:
             yield make_finding(str(probe["rule"]), str(probe["url"]), evidence)
 
 
-def hygiene_findings(observations: dict[str, Any]) -> list[Finding]:
-    """Every hygiene finding the saved observations show (empty when the probes could not run)."""
+def _tls_findings(tls: dict[str, Any], target: str, today: dt.date | None, warn_days: int) -> Iterator[Finding]:
+    expired_finding = False
+    not_after = tls.get("not_after")
+    if not_after and today is not None:
+        expires = dt.datetime.fromisoformat(str(not_after)).date()
+        days_left = (expires - today).days
+        if days_left < 0:
+            expired_finding = True
+            yield make_finding(
+                "tls-certificate-expired",
+                target,
+                f"certificate expired on {expires.isoformat()} ({-days_left} day(s) ago)",
+            )
+        elif days_left < warn_days:
+            yield make_finding(
+                "tls-certificate-expiring",
+                target,
+                f"certificate expires on {expires.isoformat()} ({days_left} day(s) left; warned below {warn_days})",
+            )
+    if not tls.get("verified", True):
+        error = str(tls.get("error"))
+        # An expired certificate also fails verification; the expiry finding already says it better.
+        if not (expired_finding and "expired" in error.lower()):
+            yield make_finding("tls-certificate-invalid", target, f"certificate verification failed: {error}")
+    legacy = tls.get("legacy_protocols") or {}
+    accepted = [label for label, result in legacy.items() if isinstance(result, dict) and result.get("accepted")]
+    if accepted:
+        yield make_finding(
+            "tls-legacy-protocol", target, f"the server completed a handshake with {', '.join(accepted)}"
+        )
+
+
+def certificate_days_left(observations: dict[str, Any], today: dt.date) -> int | None:
+    """Days until the https target's certificate expires (negative once expired); None when unknown."""
+    not_after = (observations.get("tls") or {}).get("not_after")
+    if not not_after:
+        return None
+    return (dt.datetime.fromisoformat(str(not_after)).date() - today).days
+
+
+def hygiene_findings(
+    observations: dict[str, Any], today: dt.date | None = None, certificate_warn_days: int = 30
+) -> list[Finding]:
+    """Every hygiene finding the saved observations show (empty when the probes could not run).
+
+    Certificate expiry is judged against `today` (the evaluation date), so re-evaluating a saved run later
+    shows a certificate that has expired since; without `today` expiry is not judged.
+    """
     page = observations.get("main")
     if observations.get("error") or not page:
         return []
@@ -298,10 +373,8 @@ def hygiene_findings(observations: dict[str, Any]) -> list[Finding]:
     https = urlsplit(str(page["url"])).scheme == "https"
     findings: list[Finding] = []
     tls = observations.get("tls")
-    if tls and not tls.get("verified", True):
-        findings.append(
-            make_finding("tls-certificate-invalid", target, f"certificate verification failed: {tls.get('error')}")
-        )
+    if tls:
+        findings.extend(_tls_findings(tls, target, today, certificate_warn_days))
     host = urlsplit(target).hostname or ""
     if observations.get("scheme") == "http" and not https and not is_loopback_host(host):
         findings.append(make_finding("plain-http", target, f"{target} is served over http://"))

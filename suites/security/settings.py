@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from harness.durations import Duration
 
@@ -12,6 +13,8 @@ SeverityName = Literal["critical", "high", "medium", "low", "info"]
 DEFAULT_FAIL_ON: tuple[SeverityName, ...] = ("critical", "high")
 DEFAULT_WARN_ON: tuple[SeverityName, ...] = ("medium",)
 DEFAULT_ZAP_IMAGE = "ghcr.io/zaproxy/zaproxy:stable"
+ZapRisk = Literal["High", "Medium", "Low", "Informational"]
+RiskAction = Literal["IGNORE", "INFO", "WARN", "FAIL"]
 
 
 class ZapSettings(BaseModel):
@@ -38,8 +41,35 @@ class ZapSettings(BaseModel):
     active_scan_timeout: Duration = 1800.0
     # Time between status polls (spider, passive scan, active scan).
     poll_interval: Duration = 1.0
-    # Image named in the "how to start ZAP" hint.
+    # Image for `launch = "docker"` (and the one named in the "how to start ZAP" hint).
     docker_image: str = DEFAULT_ZAP_IMAGE
+    # Also crawl with ZAP's AJAX spider (a browser inside ZAP) for single-page apps, within its own deadline.
+    ajax_spider: bool = False
+    ajax_spider_max_duration: Duration = 120.0
+    # How long a ZAP that golive launched may take to answer core/view/version (a cold start takes 20-60 s).
+    launch_timeout: Duration = 180.0
+    # Extra command-line options for a ZAP that golive launches, e.g. ["-config", "connection.timeoutInSecs=30"].
+    launch_args: list[str] = Field(default_factory=list)
+    # How a scan cut short by a phase deadline counts when the scan is required: "warn" or "error".
+    partial: Literal["warn", "error"] = "warn"
+    # What to do with alerts of a ZAP risk that no rules-file line covers (IGNORE, INFO, WARN or FAIL);
+    # a risk left out is judged by security.fail_on / warn_on like every other finding.
+    risk_actions: dict[ZapRisk, RiskAction] = Field(default_factory=dict)
+
+    @field_validator("api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"expected ZAP's API address such as http://127.0.0.1:8090, got {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("poll_interval")
+    @classmethod
+    def _positive_poll(cls, value: float) -> float:
+        if value <= 0:
+            raise ValueError("must be more than 0 seconds")
+        return value
 
 
 class HygieneSettings(BaseModel):
@@ -50,6 +80,18 @@ class HygieneSettings(BaseModel):
     enabled: bool = True
     # Per request; the whole set of probes is a dozen requests.
     timeout: Duration = 10.0
+    # An https target's certificate that expires within this many days warns; an expired one fails.
+    certificate_warn_days: int = Field(default=30, ge=0)
+    # Where the plain-HTTP side of an https target listens, to check that it redirects to https://.
+    # Empty: http://<host>/ when the target is on port 443; not checked on other ports.
+    http_url: str = ""
+
+    @field_validator("http_url")
+    @classmethod
+    def _plain_http_url(cls, value: str) -> str:
+        if value and (urlsplit(value).scheme != "http" or not urlsplit(value).hostname):
+            raise ValueError(f"expected an http:// URL such as http://staging.example.gov.uk/, got {value!r}")
+        return value
 
 
 class SecuritySettings(BaseModel):

@@ -1,7 +1,8 @@
 """The security suite: quick HTTP hygiene checks plus an OWASP ZAP scan, judged by severity gates.
 
-gather saves `hygiene.json` (what the target answered) and `zap_alerts.json` (ZAP's version, spider and
-passive-scan state, and its alerts); evaluate turns them into checks and findings without touching the network.
+gather saves `hygiene.json` (what the target answered), `zap_alerts.json` (ZAP's version, each scan phase's
+state and its alerts), ZAP's own reports (`zap_report.json`, `zap_report.html`) and, for a ZAP that golive started,
+its log (`zap.log`); evaluate turns them into checks and findings without touching the network.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from harness.suite import EvaluateContext, GatherContext
 from suites.security.evaluate import evaluate_security
 from suites.security.hygiene import gather_hygiene
 from suites.security.zap import run_zap_scan
-from suites.security.zap_rules import RulesFileError, ZapRules, load_rules
+from suites.security.zap_rules import RuleAction, RulesFileError, ZapRules, load_rules
 
 HYGIENE_ARTIFACT = "hygiene.json"
 ZAP_ARTIFACT = "zap_alerts.json"
@@ -26,6 +27,17 @@ def _read_optional(context: EvaluateContext, name: str) -> dict[str, Any] | None
     except FileNotFoundError:
         return None
     return data if isinstance(data, dict) else None
+
+
+def _ignored_rules(rules_file: str | None) -> list[str]:
+    """The rules file's IGNORE pluginIds, to switch off in the active scan (a broken file is evaluate's to report)."""
+    if not rules_file:
+        return []
+    try:
+        rules = load_rules(rules_file)
+    except RulesFileError:
+        return []
+    return sorted(plugin for plugin, action in rules.actions.items() if action is RuleAction.IGNORE)
 
 
 @register("security")
@@ -40,12 +52,19 @@ class SecuritySuite:
         settings = context.config.security
         if settings.hygiene.enabled:
             context.progress("HTTP hygiene checks")
-            observations = gather_hygiene(context.target, settings.hygiene.timeout)
+            observations = gather_hygiene(context.target, settings.hygiene.timeout, settings.hygiene.http_url)
         else:
             observations = {"enabled": False}
         context.write_json(HYGIENE_ARTIFACT, observations)
         context.progress(f"connecting to ZAP at {settings.zap.api_url}")
-        record = run_zap_scan(context.target, settings.zap, settings.mode, context.progress)
+        record = run_zap_scan(
+            context.target,
+            settings.zap,
+            settings.mode,
+            context.progress,
+            save=lambda name, text: context.write_text(name, text),
+            ignored_rules=_ignored_rules(settings.rules_file),
+        )
         context.write_json(ZAP_ARTIFACT, record)
 
     def evaluate(self, context: EvaluateContext) -> SuiteResult:

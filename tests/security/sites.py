@@ -19,6 +19,7 @@ GOOD_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     "Set-Cookie": f"session={GOOD_COOKIE_VALUE}; Path=/; HttpOnly; SameSite=Lax",
     "Server": "test-server",
 }

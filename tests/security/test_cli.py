@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.security.sites import bad_site, good_site
+from tests.security.test_launch import alive
 from tests.security.zap_stub import STUB_KEY, zap_stub
 from tests.support import REPO_ROOT, free_port, run_golive, serve
 
@@ -31,16 +32,24 @@ def _all_text(folder: Path) -> str:
 
 def test_an_unreachable_required_zap_makes_the_run_inconclusive_with_a_one_line_reason(tmp_path: Path) -> None:
     api_url = f"http://127.0.0.1:{free_port()}"
+    nothing = tmp_path / "empty-bin"  # a PATH with neither zap.sh nor docker: launch = "auto" has nothing to start
+    nothing.mkdir()
     with serve(good_site()) as site:
         proc = run_golive(
             "run", "--target", site.url, "--suite", "security",
-            "--set", f'security.zap.api_url="{api_url}"', "--out", str(tmp_path), cwd=REPO_ROOT, timeout=60,
+            "--set", f'security.zap.api_url="{api_url}"', "--out", str(tmp_path / "out"), cwd=REPO_ROOT, timeout=60,
+            env={"PATH": str(nothing), "ZAP_HOME": ""},
         )  # fmt: skip
+    tmp_path = tmp_path / "out"
     assert proc.returncode == 2, proc.stdout + proc.stderr
     result = _result(tmp_path)
     check = _check(result, "zap_scan")
     assert check["status"] == "error"
-    assert check["message"].startswith(f"ZAP not reachable at {api_url}: connection refused; start it with `docker run")
+    assert check["message"].startswith(
+        f"ZAP not reachable at {api_url}: connection refused, and none could be launched "
+        '(launch = "auto": no zap.sh in ZAP_HOME or on PATH, and no Docker engine answered `docker info`); '
+        "start it with `docker run"
+    )
     assert check["message"].endswith("or set security.zap.required = false")
     assert "\n" not in check["message"]
     assert result["verdict"] == "INCONCLUSIVE"
@@ -123,3 +132,51 @@ def test_hygiene_problems_alone_make_the_service_not_ready(tmp_path: Path) -> No
     assert {"exposed-git", "server-version-disclosed", "cookie-without-httponly", "missing-csp"} <= rules
     sarif = json.loads((tmp_path / "latest" / "security.sarif").read_text(encoding="utf-8"))
     assert {r["ruleId"] for r in sarif["runs"][0]["results"]} == rules
+
+
+def test_auto_launches_a_local_zap_keeps_its_log_and_reports_and_never_writes_the_key(tmp_path: Path) -> None:
+    from tests.security.test_launch import fake_zap_script
+
+    bin_dir = tmp_path / "bin"
+    fake_zap_script(bin_dir)
+    with serve(good_site()) as site:
+        proc = run_golive(
+            "run", "--target", site.url, "--suite", "security",
+            "--set", f'security.zap.api_url="http://127.0.0.1:{free_port()}"', "--set", FAST_POLLS,
+            "--out", str(tmp_path / "out"), cwd=REPO_ROOT, timeout=60,
+            env={"PATH": str(bin_dir), "ZAP_HOME": ""},
+        )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # the stub's High alert
+    out = tmp_path / "out"
+    result = _result(out)
+    check = _check(result, "zap_scan")
+    assert check["status"] == "pass"
+    assert "scan (started by golive with local)" in check["message"]
+    assert result["suites"]["security"]["metrics"]["zap_launched"] == "local"
+    artifacts = (out / "latest").resolve() / "artifacts" / "security"
+    assert {"zap.log", "zap_report.json", "zap_report.html", "zap_alerts.json"} <= {p.name for p in artifacts.iterdir()}
+    log = (artifacts / "zap.log").read_text(encoding="utf-8")
+    assert "api.key=***" in log and "shutting down" in log
+    assert not alive(int((bin_dir / "pid").read_text()))
+
+
+def test_a_scan_cut_short_by_a_deadline_is_partial_in_every_output(tmp_path: Path) -> None:
+    from tests.security.zap_stub import ZapStubState
+
+    with serve(good_site()) as site, zap_stub(ZapStubState(stall={"passive"}, alerts=[])) as stub:
+        proc = run_golive(
+            "run", "--target", site.url, "--suite", "security",
+            "--set", f'security.zap.api_url="{stub.url}"', "--set", f'security.zap.api_key="{STUB_KEY}"',
+            "--set", FAST_POLLS, "--set", 'security.zap.passive_scan_timeout="0.5s"',
+            "--set", "security.zap.launch=\"never\"", "--out", str(tmp_path), cwd=REPO_ROOT, timeout=60,
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # READY with a warning, never a silent pass
+    result = _result(tmp_path)
+    check = _check(result, "zap_scan")
+    assert check["status"] == "warn"
+    assert "is partial (passive scan stopped at its 0.5s deadline (7 records left unscanned))" in check["message"]
+    run_dir = (tmp_path / "latest").resolve()
+    sarif = json.loads((run_dir / "security.sarif").read_text(encoding="utf-8"))
+    notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert any("partial" in note["message"]["text"] and note["level"] == "warning" for note in notes)
+    assert "partial" in (run_dir / "report.html").read_text(encoding="utf-8")

@@ -126,9 +126,42 @@ def test_zero_urls_spidered_is_never_a_pass(make_config: Build, today: dt.date) 
     assert not any(f.extra.get("source") == "zap" for f in result.findings)
 
 
-def test_an_unfinished_passive_scan_is_an_error(make_config: Build, today: dt.date) -> None:
-    result = judge(make_config(), zap_record(passive_scan={"completed": False, "records_left": 12}), today)
-    assert status_of(result, "zap_scan") is Status.ERROR
+def test_a_partial_scan_is_never_a_silent_pass(make_config: Build, today: dt.date) -> None:
+    partial = ["passive scan stopped at its 300s deadline (12 records left unscanned)"]
+    record = zap_record(passive_scan={"completed": False, "records_left": 12}, partial=partial)
+    result = judge(make_config(), record, today)
+    check = next(check for check in result.checks if check.id == "zap_scan")
+    assert check.status is Status.WARN
+    assert "is partial (passive scan stopped at its 300s deadline" in check.message
+    assert any(note.startswith("ZAP's scan is partial: passive scan stopped") for note in result.notes)
+    assert result.metrics["scan_partial"] is True
+    assert status_of(result, "severity_high") is Status.FAIL  # what was found still counts
+    strict = judge(make_config('security.zap.partial="error"'), record, today)
+    assert status_of(strict, "zap_scan") is Status.ERROR
+    relaxed = judge(make_config("security.zap.required=false"), record, today)
+    assert status_of(relaxed, "zap_scan") is Status.PASS and relaxed.notes
+
+
+def test_an_older_record_with_an_unfinished_phase_is_partial(make_config: Build, today: dt.date) -> None:
+    record = zap_record(passive_scan={"completed": False, "records_left": 12})
+    assert status_of(judge(make_config(), record, today), "zap_scan") is Status.WARN
+
+
+def test_risk_actions_decide_for_alerts_no_rules_file_line_covers(make_config: Build, today: dt.date) -> None:
+    config = make_config('security.zap.risk_actions={Informational="IGNORE", Low="FAIL"}')
+    rules = parse_rules("10021\tINFO\tXCTO\n")
+    result = judge(config, zap_record(), today, rules=rules)
+    rules_seen = {f.rule for f in result.findings}
+    assert "10109" not in rules_seen  # Informational ignored: never in the findings, only counted
+    assert result.metrics["alerts_ignored_by_rules"] == 1
+    assert status_of(result, "zap_rules") is Status.PASS  # the rules-file line (INFO) beats the risk action
+
+
+def test_risk_actions_are_validated(make_config: Build) -> None:
+    from harness.config_loader import ConfigError
+
+    with pytest.raises(ConfigError, match=r"security\.zap\.risk_actions"):
+        make_config('security.zap.risk_actions={High="BLOCK"}')
 
 
 def test_nothing_measured_makes_the_gates_errors(make_config: Build, today: dt.date) -> None:

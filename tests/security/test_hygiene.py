@@ -6,7 +6,9 @@ import datetime as dt
 import json
 import ssl
 import threading
+import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -15,7 +17,7 @@ import trustme
 from harness.models import Severity
 from harness.suite import Target
 from suites.security.hygiene import gather_hygiene
-from suites.security.hygiene_rules import RULES, hygiene_findings
+from suites.security.hygiene_rules import RULES, certificate_days_left, hygiene_findings
 from tests.security.sites import (
     BAD_COOKIE_VALUE,
     CATCH_ALL,
@@ -58,6 +60,7 @@ def test_a_badly_configured_site_gets_the_right_findings() -> None:
         "missing-x-content-type-options",
         "missing-anti-clickjacking",
         "missing-referrer-policy",
+        "missing-permissions-policy",
         "cookie-without-httponly",
         "cookie-without-samesite",
         "server-version-disclosed",
@@ -136,12 +139,12 @@ def test_an_unreachable_target_is_recorded_as_an_error() -> None:
     assert hygiene_findings(observations) == []
 
 
-@pytest.fixture
-def https_site() -> Iterator[str]:
-    """A local HTTPS site with a self-signed certificate: no HSTS, a cookie without Secure."""
-    # A short-lived certificate from a throwaway CA that nothing trusts, made in-process (no openssl needed).
+@contextmanager
+def tls_site(days_valid: float = 1, accept_legacy: bool = False) -> Iterator[str]:
+    """A local HTTPS site with a short-lived self-signed certificate: no HSTS, a cookie without Secure."""
+    # A certificate from a throwaway CA that nothing trusts, made in-process (no openssl needed).
     authority = trustme.CA()
-    certificate = authority.issue_cert("127.0.0.1", not_after=dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
+    certificate = authority.issue_cert("127.0.0.1", not_after=dt.datetime.now(dt.UTC) + dt.timedelta(days=days_valid))
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -157,7 +160,13 @@ def https_site() -> Iterator[str]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    if accept_legacy:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            context.minimum_version = ssl.TLSVersion.TLSv1
+        context.set_ciphers("DEFAULT:@SECLEVEL=0")
     certificate.configure_cert(context)
     server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -170,10 +179,63 @@ def https_site() -> Iterator[str]:
         thread.join(timeout=5)
 
 
+@pytest.fixture
+def https_site() -> Iterator[str]:
+    """A local HTTPS site whose certificate expires tomorrow and that refuses TLS 1.0 / 1.1 (Python's default)."""
+    with tls_site() as url:
+        yield url
+
+
 def test_an_https_site_is_judged_on_its_certificate_hsts_and_secure_cookies(https_site: str) -> None:
     observations = gather_hygiene(Target(https_site), timeout=5)
-    assert observations["tls"]["verified"] is False
+    tls = observations["tls"]
+    assert tls["verified"] is False
+    assert tls["protocol"] in ("TLSv1.2", "TLSv1.3")
+    assert {label: result["accepted"] for label, result in tls["legacy_protocols"].items()} == {
+        "TLS 1.0": False,
+        "TLS 1.1": False,
+    }
     assert observations["https_redirect"]["checked"] is False  # non-default port: HTTP port unknown
+    today = dt.datetime.now(dt.UTC).date()
+    findings = {finding.rule: finding for finding in hygiene_findings(observations, today)}
+    assert {"tls-certificate-invalid", "tls-certificate-expiring", "missing-hsts", "cookie-without-secure"} <= set(
+        findings
+    )
+    assert "tls-legacy-protocol" not in findings
+    assert "missing-csp" not in findings  # the checks went on past the untrusted certificate
+    expiring = findings["tls-certificate-expiring"]
+    assert expiring.severity is Severity.MEDIUM
+    assert expiring.evidence is not None and "left; warned below 30" in expiring.evidence
+    assert certificate_days_left(observations, today) in (0, 1)
+
+
+def test_the_same_certificate_judged_later_has_expired(https_site: str) -> None:
+    observations = gather_hygiene(Target(https_site), timeout=5)
+    later = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=10)
+    findings = {finding.rule: finding for finding in hygiene_findings(observations, later)}
+    assert findings["tls-certificate-expired"].severity is Severity.HIGH
+    assert "day(s) ago" in str(findings["tls-certificate-expired"].evidence)
+    assert "tls-certificate-expiring" not in findings
+    quiet = hygiene_findings(observations, dt.datetime.now(dt.UTC).date(), certificate_warn_days=0)
+    assert not any(finding.rule.startswith("tls-certificate-exp") for finding in quiet)
+
+
+def test_a_server_that_still_accepts_tls_1_0_and_1_1_is_reported() -> None:
+    with tls_site(days_valid=90, accept_legacy=True) as url:
+        observations = gather_hygiene(Target(url), timeout=5)
+    legacy = observations["tls"]["legacy_protocols"]
+    assert legacy["TLS 1.0"]["accepted"] is True and legacy["TLS 1.1"]["accepted"] is True
+    findings = {finding.rule: finding for finding in hygiene_findings(observations, dt.date.today())}
+    assert findings["tls-legacy-protocol"].evidence == "the server completed a handshake with TLS 1.0, TLS 1.1"
+    assert "tls-certificate-expiring" not in findings
+
+
+@pytest.mark.parametrize(("redirects", "found"), [(True, False), (False, True)])
+def test_the_plain_http_side_of_an_https_target_must_redirect(https_site: str, redirects: bool, found: bool) -> None:
+    plain_page = Route("", 301, headers={"Location": https_site + "/"}) if redirects else Route(PAGE)
+    with serve({"/": plain_page}) as plain:
+        observations = gather_hygiene(Target(https_site), timeout=5, http_url=plain.url + "/")
+    assert observations["https_redirect"]["checked"] is True
+    assert observations["https_redirect"]["redirects_to_https"] is redirects
     rules = {finding.rule for finding in hygiene_findings(observations)}
-    assert {"tls-certificate-invalid", "missing-hsts", "cookie-without-secure"} <= rules
-    assert "missing-csp" not in rules  # the checks went on past the untrusted certificate
+    assert ("http-not-redirected-to-https" in rules) is found

@@ -9,7 +9,7 @@ import pytest
 
 from harness.suite import Target
 from suites.security.settings import ZapSettings
-from suites.security.zap import ALERTS_PAGE_SIZE, run_zap_scan
+from suites.security.zap import ALERTS_PAGE_SIZE, HTML_REPORT, JSON_REPORT, run_zap_scan
 from tests.security.zap_stub import STUB_KEY, ZapStubState, alert, zap_stub
 from tests.support import free_port
 
@@ -18,8 +18,14 @@ TARGET = Target("http://127.0.0.1:8000", headers={"Authorization": "Bearer zap-h
 
 
 def settings(api_url: str, **overrides: object) -> ZapSettings:
-    """Stub-friendly settings: fast polls, short deadlines."""
-    values: dict[str, object] = {"api_url": api_url, "api_key": STUB_KEY, "poll_interval": 0.01, "connect_timeout": 2}
+    """Stub-friendly settings: fast polls, short deadlines, and no launching (that is test_launch's subject)."""
+    values: dict[str, object] = {
+        "api_url": api_url,
+        "api_key": STUB_KEY,
+        "poll_interval": 0.01,
+        "connect_timeout": 2,
+        "launch": "never",
+    }
     values.update(overrides)
     return ZapSettings.model_validate(values)
 
@@ -117,3 +123,95 @@ def test_full_mode_runs_the_active_scan_on_loopback() -> None:
     assert record["active_scan"]["completed"] is True
     assert names.count("ascan/view/status") == 2
     assert names.index("ascan/action/scan") < names.index("core/view/alerts")
+
+
+def test_a_phase_that_reaches_its_deadline_is_stopped_and_the_scan_marked_partial() -> None:
+    with zap_stub(ZapStubState(stall={"spider", "passive"})) as stub:
+        began = time.monotonic()
+        record = run_zap_scan(
+            TARGET,
+            settings(stub.url, spider_max_duration=0.3, passive_scan_timeout=0.3),
+            "baseline",
+            lambda message: None,
+        )
+        elapsed = time.monotonic() - began
+        names = stub.state.names()
+    assert elapsed < 5
+    assert record["error"] is None
+    assert record["spider"]["completed"] is False and "spider/action/stop" in names
+    assert record["passive_scan"]["completed"] is False and "pscan/action/clearQueue" in names
+    assert record["partial"] == [
+        "spider stopped at its 0.3s deadline (42 %, 3 URLs found)",
+        "passive scan stopped at its 0.3s deadline (7 records left unscanned)",
+    ]
+    assert len(record["alerts"]) == 6  # what was found before the deadline is still reported
+
+
+def test_the_active_scan_stops_at_its_deadline() -> None:
+    with zap_stub(ZapStubState(stall={"active"})) as stub:
+        record = run_zap_scan(TARGET, settings(stub.url, active_scan_timeout=0.2), "full", lambda message: None)
+        names = stub.state.names()
+    assert "ascan/action/stop" in names
+    assert record["partial"] == ["active scan stopped at its 0.2s deadline (at 30 %)"]
+
+
+def test_the_ajax_spider_runs_when_asked_and_takes_several_polls() -> None:
+    with zap_stub() as stub:
+        record = run_zap_scan(TARGET, settings(stub.url, ajax_spider=True), "baseline", lambda message: None)
+        names = stub.state.names()
+    assert record["ajax_spider"]["completed"] is True and record["ajax_spider"]["results"] == 2
+    assert names.count("ajaxSpider/view/status") >= 2
+    assert names.index("spider/view/results") < names.index("ajaxSpider/action/scan") < names.index("core/view/alerts")
+    assert record["partial"] == []
+
+
+def test_a_stalled_ajax_spider_is_stopped_at_its_deadline() -> None:
+    with zap_stub(ZapStubState(stall={"ajax"})) as stub:
+        record = run_zap_scan(
+            TARGET, settings(stub.url, ajax_spider=True, ajax_spider_max_duration=0.2), "baseline", lambda m: None
+        )
+        names = stub.state.names()
+    assert "ajaxSpider/action/stop" in names
+    assert record["partial"] == ["AJAX spider stopped at its 0.2s deadline (2 resources found)"]
+
+
+def test_a_dropped_connection_is_a_clear_error_not_a_traceback() -> None:
+    with zap_stub(ZapStubState(drop={"spider/view/status"})) as stub:
+        record = run_zap_scan(TARGET, settings(stub.url), "baseline", lambda message: None)
+        rules_left = dict(stub.state.replacer_rules)
+    assert record["error_kind"] == "dropped"
+    assert record["error"] == (
+        f"ZAP at {stub.url} dropped the connection during spider.status without answering "
+        "(it may have crashed or run out of memory; see its log)"
+    )
+    assert "Traceback" not in record["error"]
+    assert rules_left == {}  # the target's header was still removed from ZAP afterwards
+
+
+def test_ignored_rules_are_switched_off_in_a_scan_policy_of_golives_own() -> None:
+    state = ZapStubState()
+    with zap_stub(state) as stub:
+        record = run_zap_scan(
+            TARGET, settings(stub.url), "full", lambda message: None, ignored_rules=["40018", "10096"]
+        )
+    (added,) = state.params_of("ascan/action/addScanPolicy")
+    policy = added["scanPolicyName"]
+    assert policy.startswith("golive-")
+    assert state.params_of("ascan/action/setScannerAlertThreshold")[0] == {
+        "id": "40018",
+        "alertThreshold": "OFF",
+        "scanPolicyName": policy,
+    }
+    assert state.params_of("ascan/action/scan")[0]["scanPolicyName"] == policy
+    assert state.policies == {}  # removed afterwards: a shared ZAP is left as golive found it
+    assert record["scan_policy"] == {"name": policy, "rules_off": ["40018"], "not_active_rules": ["10096"]}
+
+
+def test_zaps_own_reports_are_saved() -> None:
+    saved: dict[str, str] = {}
+    with zap_stub() as stub:
+        record = run_zap_scan(TARGET, settings(stub.url), "baseline", lambda m: None, save=saved.__setitem__)
+    assert record["reports"] == {"files": [JSON_REPORT, HTML_REPORT]}
+    report = json.loads(saved[JSON_REPORT])
+    assert report["@programName"] == "ZAP" and report["site"][0]["@name"] == TARGET.url
+    assert "Cross Site Scripting (Reflected)" in saved[HTML_REPORT]
