@@ -8,6 +8,7 @@ connection all make the suite `error` (INCONCLUSIVE), whatever the thresholds sa
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +22,7 @@ from harness.thresholds import Band, judge
 from harness.waivers import apply_waivers
 from suites.performance import protocol
 from suites.performance.results import (
+    PERCENTILES,
     EndpointStats,
     ErrorGroup,
     ErrorsRecord,
@@ -33,6 +35,8 @@ from suites.performance.results import (
     metrics_for,
     timeline,
 )
+from suites.performance.settings import CAPACITY_METRICS, STEP_SLO_METRICS
+from suites.performance.steps import slo_breaches, snapshot_endpoints, window, window_seconds
 
 SUITE = "performance"
 RULE_REQUEST_ERROR = "request_error"
@@ -50,7 +54,12 @@ METRIC_LABELS: dict[str, tuple[str, str]] = {
     "p95_ms": ("p95 latency", " ms"),
     "p99_ms": ("p99 latency", " ms"),
     "max_ms": ("max latency", " ms"),
+    "capacity_users": ("capacity", " users"),
+    "capacity_rps": ("capacity throughput", " rps"),
 }
+# Figures taken from the steady state (after the ramp-up); the others count the whole run, so that no failure and
+# no slow request is ever hidden by leaving the ramp-up out.
+STEADY_METRICS = ("rps", *PERCENTILES)
 
 
 def threshold_checks(metrics: Mapping[str, Any], bands: Mapping[str, Band], prefix: str = "") -> list[Check]:
@@ -84,6 +93,17 @@ def endpoint_checks(
         stats = found[0] if len(found) == 1 else merge(found, key)
         checks.extend(threshold_checks(metrics_for(stats, seconds), bands, prefix=key))
     return checks
+
+
+def step_limits(thresholds: Mapping[str, Band | dict[str, Band]]) -> dict[str, Any]:
+    """The SLOs a capacity step must meet: the `fail` limits of the latency and error-ratio thresholds."""
+    overall, per_endpoint = _split_thresholds(thresholds)
+
+    def fails(bands: Mapping[str, Band]) -> dict[str, float]:
+        return {m: b.fail for m, b in bands.items() if m in STEP_SLO_METRICS and b.fail is not None}
+
+    endpoints = {key: fails(bands) for key, bands in per_endpoint.items()}
+    return {"overall": fails(overall), "endpoints": {key: limits for key, limits in endpoints.items() if limits}}
 
 
 def _split_thresholds(
@@ -180,6 +200,125 @@ def _unmeasurable(total: EndpointStats, errors: ErrorsRecord) -> Check | None:
     return None
 
 
+def load_steps(artifact_dir: Path) -> dict[str, Any]:
+    """The measurement windows and early abort the hooks saved (locust_steps.json); {} for older runs."""
+    try:
+        data = json.loads((artifact_dir / protocol.STEPS_JSON).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def steady_endpoints(
+    endpoints: Sequence[EndpointStats], steps: Mapping[str, Any], total: EndpointStats
+) -> tuple[list[EndpointStats], float, float] | None:
+    """Each endpoint from the end of the ramp-up to the end of the run, the window's length, and when it began.
+
+    None when the ramp-up never finished (or the run predates these records): the figures then cover it all.
+    """
+    start = steps.get("steady_start")
+    if not isinstance(start, Mapping) or start.get("t") is None:
+        return None
+    began, ended = float(start["t"]), total.last_request_timestamp
+    seconds = window_seconds(began, ended)
+    if seconds is None:
+        return None
+    return window(snapshot_endpoints(start), endpoints, began, ended), seconds, began
+
+
+def blend(whole: Mapping[str, Any], steady: Mapping[str, Any]) -> dict[str, Any]:
+    """Whole-run counts, error ratio and maximum, with the steady state's throughput and percentiles."""
+    return {key: steady.get(key) if key in STEADY_METRICS else value for key, value in whole.items()}
+
+
+def step_rows(steps: Mapping[str, Any], limits: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One row per measured window (a capacity step, a spike phase, a soak window), with the SLOs it broke."""
+    rows = []
+    for number, entry in enumerate(steps.get("windows") or [], start=1):
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("start"), Mapping):
+            continue
+        start, end = entry["start"], entry.get("end") or {}
+        began, ended = start.get("t"), end.get("t")
+        seconds = window_seconds(began, ended)
+        endpoints = window(snapshot_endpoints(start), snapshot_endpoints(end), began, ended)
+        stats = metrics_for(merge(endpoints), seconds)
+        problems = slo_breaches(endpoints, seconds, limits)
+        rows.append(
+            {
+                "step": number,
+                "stage": entry.get("label"),
+                "users": entry.get("users"),
+                "seconds": round(seconds, 1) if seconds else None,
+                **{key: stats[key] for key in ("requests", "failures", "error_ratio", "rps", "p50_ms", "p95_ms")},
+                "p99_ms": stats["p99_ms"],
+                "outcome": "broken: " + "; ".join(problems) if problems else "met",
+                "complete": bool(entry.get("complete", True)),
+            }
+        )
+    return rows
+
+
+def capacity_checks(rows: Sequence[Mapping[str, Any]], bands: Mapping[str, Band]) -> tuple[list[Check], dict[str, Any]]:
+    """The capacity: the highest complete step that met every SLO, and the step where one first broke."""
+    complete = [row for row in rows if row["complete"]]
+    if not complete:
+        message = "the capacity search recorded no complete step, so the capacity is unknown"
+        return [Check("capacity_users", Status.ERROR, message)], {}
+    broken = next((index for index, row in enumerate(complete) if row["outcome"] != "met"), None)
+    last_good = complete[-1] if broken is None else (complete[broken - 1] if broken > 0 else None)
+    metrics: dict[str, Any] = {
+        "capacity_users": last_good["users"] if last_good else 0,
+        "capacity_rps": last_good["rps"] if last_good else 0.0,
+        "capacity_broke_at_users": complete[broken]["users"] if broken is not None else None,
+    }
+    if broken is None:
+        found = (
+            f"no step broke an SLO up to {last_good['users']} users ({last_good['rps']} rps), the last step tried: "
+            "the capacity is at least that; raise capacity.max_users to find the limit"
+            if last_good
+            else ""
+        )
+    elif last_good is None:
+        first = complete[0]
+        found = (
+            f"even the first step ({first['users']} users) broke an SLO: {first['outcome'].removeprefix('broken: ')}"
+        )
+    else:
+        found = (
+            f"{last_good['users']} users at {last_good['rps']} rps met every SLO; the next step "
+            f"({complete[broken]['users']} users) broke: {complete[broken]['outcome'].removeprefix('broken: ')}"
+        )
+    checks = []
+    for metric in CAPACITY_METRICS:
+        label, unit = METRIC_LABELS[metric]
+        measured = metrics[metric]
+        if metric in bands:
+            check = judge(metric, label, measured, bands[metric], unit)
+            check = replace(check, message=f"{check.message}: {found}")
+        elif last_good is None:
+            check = Check(metric, Status.FAIL, f"{label} 0{unit}: {found}", measured)
+        else:
+            check = Check(metric, Status.PASS, f"{label} {measured:g}{unit}: {found}", measured)
+        checks.append(check)
+    return checks, metrics
+
+
+def abort_check(abort: Mapping[str, Any]) -> Check:
+    """The early abort, as the failed check that explains it."""
+    message = (
+        f"the load test was aborted after {float(abort.get('after_s') or 0):g}s: the error ratio stayed above "
+        f"{float(abort['limit']):g} for {float(abort['for_s']):g}s ({abort.get('failures')} of "
+        f"{abort.get('requests')} requests failed in that time)"
+    )
+    return Check(
+        "abort",
+        Status.FAIL,
+        message,
+        abort.get("error_ratio"),
+        {"error_ratio": abort["limit"], "for_s": abort["for_s"]},
+    )
+
+
 def evaluate_run(artifact_dir: Path, config: GoliveConfig, today: dt.date) -> SuiteResult:
     """Turn a saved Locust run into checks (one per threshold), findings (grouped errors) and report details."""
     record = load_run_record(artifact_dir)
@@ -190,16 +329,46 @@ def evaluate_run(artifact_dir: Path, config: GoliveConfig, today: dt.date) -> Su
     except ValueError as error:
         return _no_results(record, f"Locust's results cannot be read: {error}")
 
+    settings = config.performance
     total = merge(endpoints)
     seconds = measured_seconds(total)
     errors = load_errors(artifact_dir)
+    steps = load_steps(artifact_dir)
+    notes: list[str] = []
     metrics = metrics_for(total, seconds)
+    rows = _endpoint_rows(endpoints, seconds)
+    steady = steady_endpoints(endpoints, steps, total)
+    endpoint_view: Sequence[EndpointStats] = endpoints
+    endpoint_seconds = seconds
+    if steady is not None:
+        steady_stats, steady_seconds, began = steady
+        metrics = blend(metrics, metrics_for(merge(steady_stats), steady_seconds))
+        steady_rows = {row["endpoint"]: row for row in _endpoint_rows(steady_stats, steady_seconds)}
+        rows = [blend(row, steady_rows.get(row["endpoint"], {})) for row in rows]
+        endpoint_view, endpoint_seconds = steady_stats, steady_seconds
+        ramp = began - total.start_time if total.start_time is not None else None
+        notes.append(
+            "Throughput and latency percentiles are steady-state figures: they leave out the ramp-up"
+            + (f" (the first {ramp:.0f}s)" if ramp is not None else "")
+            + "; requests, failures, error ratio and max latency count the whole run, so nothing that went wrong "
+            "is left out"
+        )
+    elif steps:
+        notes.append("The ramp-up never finished, so every figure includes it")
     details: dict[str, Any] = {
-        "endpoints": _endpoint_rows(endpoints, seconds),
+        "endpoints": rows,
         "errors": _error_rows(errors, endpoints),
         "timeline": timeline(total, load_history(artifact_dir)),
         "run": _run_details(record, seconds),
     }
+    if steady is not None:
+        details["run"]["steady_state_seconds"] = round(steady[1], 3) if steady[1] else None
+    if record.get("worker_command"):
+        details["run"]["worker_command"] = record["worker_command"]
+    limits = step_limits(settings.thresholds)
+    table = step_rows(steps, limits)
+    if table:
+        details["steps"] = table
     if errors.exceptions:
         details["exceptions"] = list(errors.exceptions)
     if record.get("stderr_tail") and (record.get("exit_code") not in (0, None) or record.get("timed_out")):
@@ -207,16 +376,34 @@ def evaluate_run(artifact_dir: Path, config: GoliveConfig, today: dt.date) -> Su
 
     unmeasurable = _unmeasurable(total, errors)
     if unmeasurable is not None:
-        return SuiteResult(name=SUITE, checks=(unmeasurable,), metrics=metrics, details=details)
+        return SuiteResult(name=SUITE, checks=(unmeasurable,), metrics=metrics, notes=tuple(notes), details=details)
 
-    overall, per_endpoint = _split_thresholds(config.performance.thresholds)
-    checks = threshold_checks(metrics, overall)
-    checks += endpoint_checks(endpoints, per_endpoint, seconds)
+    overall, per_endpoint = _split_thresholds(settings.thresholds)
+    capacity_bands = {key: band for key, band in overall.items() if key in CAPACITY_METRICS}
+    overall = {key: band for key, band in overall.items() if key not in CAPACITY_METRICS}
+    shape = (record.get("parameters") or {}).get("shape") or settings.shape
+    checks: list[Check] = []
+    if shape == "capacity":
+        capacity, capacity_metrics = capacity_checks(table, capacity_bands)
+        checks += capacity
+        metrics.update(capacity_metrics)
+        notes.append(
+            "A capacity search judges each step against the SLOs (the fail limits of the latency and error-ratio "
+            "thresholds) instead of judging the whole run, which breaks them on purpose at its last step"
+        )
+    else:
+        checks += threshold_checks(metrics, overall)
+        checks += endpoint_checks(endpoint_view, per_endpoint, endpoint_seconds)
+    if isinstance(steps.get("abort"), Mapping):
+        checks.append(abort_check(steps["abort"]))
     if total.failures == total.requests and not any(c.status is Status.FAIL for c in checks):
         # Fail closed even if no error gate is configured: a service that answers nothing but errors is not ready.
         checks.append(Check("failures", Status.FAIL, f"every request failed ({total.failures} of {total.requests})"))
 
-    findings, notes = apply_waivers(error_findings(errors.groups, Target.from_config(config)), config.waivers, today)
+    findings, waiver_notes = apply_waivers(
+        error_findings(errors.groups, Target.from_config(config)), config.waivers, today
+    )
+    notes += waiver_notes
     if len(errors.groups) > MAX_ERROR_FINDINGS:
         notes.append(f"{len(errors.groups) - MAX_ERROR_FINDINGS} more kinds of request error are listed in the report")
     if record.get("timed_out"):

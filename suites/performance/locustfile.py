@@ -1,4 +1,4 @@
-"""golive's built-in Locust user: each configured path is a task, named "GET /path" in Locust's statistics.
+"""golive's built-in Locust user: each configured path (or scenario) is a task, named "GET /path" in the statistics.
 
 Locust loads this file in its own process (`locust -f`); the orchestrator never imports it. Everything it needs
 comes from environment variables set by the harness (see `protocol`), because headers and cookies are secrets
@@ -14,7 +14,7 @@ from typing import Any
 
 from locust import FastHttpUser, HttpUser, User, between, constant
 
-from suites.performance.protocol import ENV_HEADERS, ENV_PATHS, ENV_THINK_TIME, ENV_USER_CLASS
+from suites.performance.protocol import ENV_HEADERS, ENV_PATHS, ENV_SCENARIOS, ENV_THINK_TIME, ENV_USER_CLASS
 
 
 def _json_env(name: str, default: Any) -> Any:
@@ -41,17 +41,44 @@ def task_for(path: str, headers: dict[str, str]) -> Callable[[FastHttpUser | Htt
     return request
 
 
+def scenario_task(scenario: dict[str, Any], headers: dict[str, str]) -> Callable[[FastHttpUser | HttpUser], None]:
+    """A task for one `[[performance.scenarios]]` entry: its method, body and headers (over the shared ones)."""
+    method = str(scenario.get("method") or "GET")
+    path = str(scenario["path"])
+    name = str(scenario.get("name") or f"{method} {path}")
+    merged = {**headers, **(scenario.get("headers") or {})}
+    options: dict[str, Any] = {}
+    if scenario.get("body") is not None:
+        options["data"] = str(scenario["body"])
+    elif scenario.get("json") is not None:
+        options["json"] = scenario["json"]
+
+    def request(user: FastHttpUser | HttpUser) -> None:
+        user.client.request(method, path, name=name, headers=merged, **options)
+
+    request.__name__ = name
+    return request
+
+
+def build_tasks(headers: dict[str, str]) -> list[Callable[..., None]] | dict[Callable[..., None], int]:
+    """Weighted scenario tasks when scenarios are configured, else one equally likely task per path."""
+    scenarios: list[dict[str, Any]] | None = _json_env(ENV_SCENARIOS, None)
+    if scenarios:
+        return {scenario_task(scenario, headers): int(scenario.get("weight") or 1) for scenario in scenarios}
+    paths: list[str] = _json_env(ENV_PATHS, ["/"])
+    return [task_for(path, headers) for path in paths]
+
+
 def build_user_class() -> type[User]:
     """The user class described by the environment: FastHttpUser unless "http" (HttpUser) was asked for."""
-    paths: list[str] = _json_env(ENV_PATHS, ["/"])
     headers: dict[str, str] = _json_env(ENV_HEADERS, {})
     base: type[User] = HttpUser if os.environ.get(ENV_USER_CLASS) == "http" else FastHttpUser
     attributes: dict[str, Any] = {
-        "tasks": [task_for(path, headers) for path in paths],
+        "tasks": build_tasks(headers),
         "wait_time": wait_time_for(_json_env(ENV_THINK_TIME, 0)),
         "abstract": False,
         "__module__": __name__,
-        "__doc__": "Requests each configured path in turn, at random, with the target's headers.",
+        "__doc__": "Requests the configured paths (or weighted scenarios) at random, with the target's headers.",
     }
     # Built with type() because the base class is chosen at run time; Locust finds it as a module global.
     return type("GoliveUser", (base,), attributes)

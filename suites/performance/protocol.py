@@ -17,6 +17,17 @@ ENV_TARGET_URL = "GOLIVE_TARGET_URL"  # the target, also given to Locust as --ho
 ENV_ERRORS_FILE = "GOLIVE_PERF_ERRORS_FILE"
 # Seconds between live progress lines printed by the hooks on stdout.
 ENV_PROGRESS_INTERVAL = "GOLIVE_PERF_PROGRESS_INTERVAL"
+# JSON list of weighted requests (`[[performance.scenarios]]`); replaces ENV_PATHS when set. May hold headers.
+ENV_SCENARIOS = "GOLIVE_PERF_SCENARIOS"
+# JSON load plan (see `shapes.LoadPlan.to_json`); when set, golive_hooks defines the LoadTestShape that runs it.
+ENV_PLAN = "GOLIVE_PERF_PLAN"
+# Where the hooks save the measurement windows (snapshots at step boundaries) and an early abort, if any.
+ENV_STEPS_FILE = "GOLIVE_PERF_STEPS_FILE"
+# JSON {"error_ratio": 0.5, "for_s": 10}: stop early when the error ratio stays above the limit that long.
+ENV_ABORT = "GOLIVE_PERF_ABORT"
+# JSON {"overall": {metric: fail limit}, "endpoints": {name: {metric: fail limit}}}: the SLOs a capacity step
+# must meet for the search to go on to the next step.
+ENV_STEP_LIMITS = "GOLIVE_PERF_STEP_LIMITS"
 
 # A stdout line starting with this prefix carries a JSON progress sample from the Locust process.
 PROGRESS_PREFIX = "GOLIVE_PROGRESS "
@@ -31,3 +42,4 @@ ERRORS_JSON = "locust_errors.json"
 STDERR_LOG = "locust.stderr.log"
 STDOUT_LOG = "locust.stdout.log"
 RUN_JSON = "run.json"
+STEPS_JSON = "locust_steps.json"

@@ -53,6 +53,9 @@ class LocustSpec:
     artifact_dir: Path
     hard_timeout: float
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    # A staged shape: golive's LoadTestShape sets users and run time, so -u/-r/-t are left out.
+    staged: bool = False
+    master: MasterSpec | None = None
 
     def command(self) -> list[str]:
         """The Locust command line (no secrets: those are in `env`)."""
@@ -62,14 +65,20 @@ class LocustSpec:
             "-m",
             "locust",
             "-f",
-            f"{self.locustfile},{HOOKS_FILE}",
+            # The hooks come first so that, with a staged shape, golive's LoadTestShape is the one Locust picks.
+            f"{HOOKS_FILE},{self.locustfile}",
             "--headless",
-            "-u",
-            str(self.users),
-            "-r",
-            f"{self.spawn_rate:g}",
-            "-t",
-            f"{max(1, math.ceil(self.duration))}s",
+        ]
+        if not self.staged:
+            command += [
+                "-u",
+                str(self.users),
+                "-r",
+                f"{self.spawn_rate:g}",
+                "-t",
+                f"{max(1, math.ceil(self.duration))}s",
+            ]
+        command += [
             "--host",
             self.host,
             # Locust appends ".json" to this name.
@@ -85,11 +94,37 @@ class LocustSpec:
             "0",
             "--only-summary",
         ]
-        if self.workers == "auto":
+        if self.master is not None:
+            command += self.master.arguments()
+        elif self.workers == "auto":
             command += ["--processes", "-1"]  # Locust's own master + one forked worker per core
         elif isinstance(self.workers, int) and self.workers >= 2:
             command += ["--processes", str(self.workers)]
         return command
+
+
+@dataclass(frozen=True)
+class MasterSpec:
+    """A master that waits for `expect_workers` external workers (other machines) before it starts the test."""
+
+    expect_workers: int
+    bind_host: str
+    port: int
+    max_wait: float
+
+    def arguments(self) -> list[str]:
+        """Locust's master options."""
+        return [
+            "--master",
+            "--master-bind-host",
+            self.bind_host,
+            "--master-bind-port",
+            str(self.port),
+            "--expect-workers",
+            str(self.expect_workers),
+            "--expect-workers-max-wait",
+            f"{max(1, math.ceil(self.max_wait))}",
+        ]
 
 
 @dataclass
@@ -115,11 +150,15 @@ def format_progress(sample: Mapping[str, Any]) -> str:
     p95 = sample.get("p95_ms")
     p95_text = "-" if p95 is None else f"{float(p95):.0f}"
     failures = int(sample.get("failures") or 0)
-    return (
-        f"users {int(sample.get('users') or 0)}, {float(sample.get('rps') or 0):.1f} rps, "
+    stage = f"{sample['stage']}: " if sample.get("stage") else ""
+    line = (
+        f"{stage}users {int(sample.get('users') or 0)}, {float(sample.get('rps') or 0):.1f} rps, "
         f"p95 {p95_text} ms, {failures} error{'s' if failures != 1 else ''} "
         f"({int(sample.get('requests') or 0)} requests)"
     )
+    if sample.get("aborted"):
+        line += " - error ratio over performance.abort's limit: stopping early"
+    return line
 
 
 def _read_stdout(stream: Any, sink: Path, on_sample: Callable[[dict[str, Any]], None]) -> None:
