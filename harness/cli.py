@@ -76,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="start the bundled demo service on loopback and check it")
     demo.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports/)")
 
+    history = commands.add_parser("history", help="list earlier runs with their verdicts, to see trends")
+    history.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports/)")
+    history.add_argument("--target", help="only runs against this URL")
+    history.add_argument("--last", type=int, default=20, help="how many runs to show (default: 20)")
+
     config = commands.add_parser("config", help="configuration commands")
     config_commands = config.add_subparsers(dest="config_command", metavar="SUBCOMMAND", parser_class=_Parser)
     check = config_commands.add_parser("check", help="validate a config file and show what it resolves to")

@@ -6,6 +6,7 @@ import sys
 import time
 from typing import TextIO
 
+from harness.comparison import describe
 from harness.events import Event, RunFinished, RunStarted, SuiteFinished, SuiteProgressed, SuiteStarted
 from harness.models import Status, Verdict
 
@@ -66,4 +67,6 @@ class Console:
             print(f"  - {reason}", file=out)
         if result.verdict is Verdict.READY and len(result.reasons) <= 1:
             print("  (no warnings)", file=out)
+        if result.comparison is not None:
+            print(f"Compared {describe(result.comparison)}", file=out)
         print(f"Report: {event.run_dir / 'report.html'}", file=out, flush=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import __version__
+from harness.comparison import compare
 from harness.events import (
     Event,
     EventHandler,
@@ -24,6 +25,7 @@ from harness.events import (
     SuiteProgressed,
     SuiteStarted,
 )
+from harness.history import HistoryStore
 from harness.models import Check, RunResult, Status, SuiteResult, skipped_suite
 from harness.preflight import check_reachable
 from harness.redaction import Redactor
@@ -114,6 +116,12 @@ def judge_suite(name: str, artifact_dir: Path, config: GoliveConfig, today: dt.d
     return result
 
 
+def _with_comparison(result: RunResult, out_dir: Path) -> RunResult:
+    """Attach what changed since the previous run of the same target recorded in `out_dir`'s history."""
+    previous = HistoryStore(out_dir).previous(result.target, result.run_id)
+    return replace(result, comparison=compare(result, previous))
+
+
 def _not_run(name: str, reason: str) -> SuiteResult:
     return SuiteResult(name=name, checks=(Check(id="suite", status=Status.ERROR, message=reason),))
 
@@ -184,6 +192,7 @@ def execute_run(plan: RunPlan, emit: Callable[[Event], None]) -> RunResult:
     result = _finish(
         plan.config, run_id, utc_timestamp(now), ordered, plan.profile, redactor, interrupted, preflight_error
     )
+    result = _with_comparison(result, plan.out_dir)
     emit(RunFinished(result, run_dir))
     return result
 
@@ -271,5 +280,6 @@ def execute_evaluation(
         golive_version=__version__,
         config=json.loads(Redactor(secrets).text(config.model_dump_json())),
     )
+    result = _with_comparison(result, run_dir.parent)
     emit(RunFinished(result, run_dir))
     return result

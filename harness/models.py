@@ -178,6 +178,8 @@ class RunResult:
     interrupted: bool = False
     golive_version: str = ""
     config: dict[str, Any] = field(default_factory=dict)
+    # Changes since the previous run of the same target (see harness.comparison); None for a first run.
+    comparison: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The run as written to result.json (schema_version 1)."""
@@ -193,5 +195,6 @@ class RunResult:
             "profile": self.profile,
             "interrupted": self.interrupted,
             "golive_version": self.golive_version,
+            "comparison": self.comparison,
             "config": self.config,
         }

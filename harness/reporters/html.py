@@ -45,6 +45,7 @@ def render_html(result: RunResult) -> str:
         _facts(result),
         _contents(result),
         _reasons(result),
+        _comparison(result),
         _summary(result),
         *(render_suite(suite) for suite in result.suites.values()),
         "</main>",
@@ -141,7 +142,10 @@ def _duration(started: str, finished: str) -> str:
 
 
 def _contents(result: RunResult) -> str:
-    links = ['<a href="#why">Why</a>', '<a href="#summary">Summary of suites</a>']
+    links = ['<a href="#why">Why</a>']
+    if result.comparison is not None:
+        links.append('<a href="#since">Since the previous run</a>')
+    links.append('<a href="#summary">Summary of suites</a>')
     links += [f'<a href="#{suite_anchor(name)}">{esc(label_for(name))}</a>' for name in result.suites]
     items = "".join(f"<li>{link}</li>" for link in links)
     return f'<nav class="contents" aria-label="Contents"><h2 class="contents-title">Contents</h2><ul>{items}</ul></nav>'
@@ -168,6 +172,38 @@ def _reason(reason: str, result: RunResult) -> str:
     if sep and suite in result.suites:
         return f"{tag}<strong>{esc(label_for(suite))}:</strong> {esc(rest)}"
     return f"{tag}{esc(text)}"
+
+
+def _comparison(result: RunResult) -> str:
+    """What changed since the previous run of the same target: the nightly reader's first question."""
+    comparison = result.comparison
+    if comparison is None:
+        return ""
+    previous = f"run {esc(comparison['previous_run_id'])}, verdict {esc(comparison.get('previous_verdict'))}"
+    parts = [
+        f"<p>Compared with the previous run ({previous}): {esc(comparison['new_findings'])} new finding(s), "
+        f"{esc(comparison['resolved_findings'])} resolved.</p>"
+    ]
+    for key, title in (("new", "New findings"), ("resolved", "Resolved findings")):
+        labels = comparison.get(key) or []
+        if labels:
+            items = "".join(f"<li>{esc(label)}</li>" for label in labels)
+            parts.append(f"<h3>{title}</h3><ul>{items}</ul>")
+    changes = comparison.get("metric_changes") or []
+    if changes:
+        rows = [
+            [esc(label_for(change["suite"])), esc(change["metric"]), esc(change["before"]), esc(change["after"])]
+            for change in changes
+        ]
+        parts.append(
+            table(
+                "Measurements that changed by more than 10%",
+                ["Suite", "Measurement", "Before", "Now"],
+                rows,
+                numeric=[False, False, True, True],
+            )
+        )
+    return f'<section aria-labelledby="since"><h2 id="since">Since the previous run</h2>{"".join(parts)}</section>'
 
 
 def _summary(result: RunResult) -> str:

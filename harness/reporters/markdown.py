@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from harness.comparison import describe
 from harness.models import RunResult, Status, Verdict
 
 FILE_NAME = "summary.md"
@@ -39,6 +42,8 @@ def render_markdown(result: RunResult) -> str:
         if len(result.reasons) > _MAX_REASONS:
             lines.append(f"- … and {len(result.reasons) - _MAX_REASONS} more (see report.html)")
         lines.append("")
+    if result.comparison is not None:
+        lines += _comparison(result.comparison)
     lines += ["| Suite | Status | Checks | Findings (open / waived) |", "|---|---|---|---|"]
     for name, suite in result.suites.items():
         counted = [check for check in suite.checks if check.status is not Status.SKIPPED]
@@ -49,3 +54,12 @@ def render_markdown(result: RunResult) -> str:
         lines.append(f"| {name} | {_STATUS_LABEL[suite.status]} | {checks} | {findings} |")
     lines += ["", "Full report: `report.html` in the run folder.", ""]
     return "\n".join(lines)
+
+
+def _comparison(comparison: dict[str, Any]) -> list[str]:
+    lines = ["### Since the previous run", "", describe(comparison).capitalize(), ""]
+    lines += [f"- new: {_cell(label)}" for label in comparison.get("new", [])[:_MAX_REASONS]]
+    lines += [f"- resolved: {_cell(label)}" for label in comparison.get("resolved", [])[:_MAX_REASONS]]
+    for change in comparison.get("metric_changes", [])[:_MAX_REASONS]:
+        lines.append(f"- {change['suite']} {change['metric']}: {change['before']:g} → {change['after']:g}")
+    return [*lines, ""]

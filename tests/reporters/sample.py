@@ -5,7 +5,7 @@ from __future__ import annotations
 from harness.models import Check, Finding, RunResult, Severity, Status, SuiteResult, Verdict, skipped_suite
 
 
-def sample_run(interrupted: bool = False) -> RunResult:
+def sample_run(interrupted: bool = False, with_comparison: bool = False) -> RunResult:
     """A run in which performance failed, accessibility warned with a waived finding and security errored."""
     performance = SuiteResult(
         name="performance",
@@ -77,4 +77,17 @@ def sample_run(interrupted: bool = False) -> RunResult:
         },
         interrupted=interrupted,
         golive_version="0.1.0",
+        comparison=SAMPLE_COMPARISON if with_comparison else None,
     )
+
+
+SAMPLE_COMPARISON = {
+    "previous_run_id": "20261125T101500Z-0a0a",
+    "previous_verdict": "READY",
+    "verdict_changed": True,
+    "new_findings": 1,
+    "resolved_findings": 1,
+    "new": ["accessibility: region on http://127.0.0.1:8000/"],
+    "resolved": ["security: missing-hsts on http://127.0.0.1:8000/"],
+    "metric_changes": [{"suite": "performance", "metric": "p95_ms", "before": 320, "after": 1240}],
+}

@@ -520,7 +520,7 @@ def _audit(url: str, screenshot: Path | None = None) -> tuple[list[dict[str, Any
         rich_run(),
         rich_run(interrupted=True, verdict=Verdict.INCONCLUSIVE),
         rich_run(verdict=Verdict.READY),
-        sample_run(interrupted=True),
+        sample_run(interrupted=True, with_comparison=True),
     ],
     ids=["not-ready", "inconclusive-interrupted", "ready", "starter-sample"],
 )
@@ -554,3 +554,12 @@ def test_golive_own_accessibility_suite_passes_the_report(tmp_path: Path) -> Non
             cwd=tmp_path,
         )
     assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_changes_since_the_previous_run_are_shown() -> None:
+    html = render_html(sample_run(with_comparison=True))
+    assert 'id="since"' in html
+    assert "1 new finding(s), 1 resolved" in html
+    assert "accessibility: region on http://127.0.0.1:8000/" in html
+    assert "1240" in html
+    assert 'id="since"' not in render_html(sample_run())
