@@ -24,8 +24,8 @@ demo: setup
 		echo "golive demo finished with exit code $$code (0 READY, 1 NOT_READY, 2 INCONCLUSIVE); open reports/latest/report.html"
 
 test: setup
-	$(BIN)/ruff check harness suites tests
-	$(BIN)/ruff format --check harness suites tests
+	$(BIN)/ruff check harness suites tests bench
+	$(BIN)/ruff format --check harness suites tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
