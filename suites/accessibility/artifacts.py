@@ -7,7 +7,10 @@ Layout under ``artifacts/accessibility/``::
 
     pages.json              the index: run facts (axe version, tags, browser) and one record per page
     pages/003-start.json    axe's raw result for a page (its `violations` and `incomplete` nodes)
-    pages/003-start.jpeg    a screenshot of a page with violations
+    pages/003-start.jpeg    a screenshot of a page with violations, the violating elements outlined
+
+A page's result file is axe's result with one key added, ``golive``: the checks axe cannot make (reflow,
+keyboard) that ran, their errors, facts about how they ran, and their violations in axe's own shape.
 """
 
 from __future__ import annotations
@@ -30,10 +33,13 @@ class PageStatus(enum.StrEnum):
     AUDIT_ERROR = "audit_error"  # the page opened but axe could not run on it (or the tab crashed)
     OFFSITE = "offsite"  # the page redirected to another origin and was deliberately not audited
     NOT_AUDITED = "not_audited"  # never reached: the browser was lost or the run was interrupted
+    STEP_ERROR = "step_error"  # a journey step could not be done (its element never appeared, a goto failed, ...)
 
 
 # Statuses that mean "we wanted to measure this page and could not": never a pass.
-FAILED_STATUSES = frozenset({PageStatus.LOAD_ERROR, PageStatus.AUDIT_ERROR, PageStatus.NOT_AUDITED})
+FAILED_STATUSES = frozenset(
+    {PageStatus.LOAD_ERROR, PageStatus.AUDIT_ERROR, PageStatus.NOT_AUDITED, PageStatus.STEP_ERROR}
+)
 
 
 @dataclass
@@ -54,8 +60,11 @@ class PageRecord:
     result_file: str | None = None
     screenshot: str | None = None
     violations: int = 0
-    source: str = "config"  # config | sitemap | crawl
+    source: str = "config"  # config | sitemap | crawl | journey
     timing: dict[str, float] = field(default_factory=dict)
+    journey: str | None = None
+    step: int | None = None
+    step_label: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The record as saved in pages.json."""

@@ -1,22 +1,26 @@
-"""Audit one page: open it in a fresh tab, check where it landed, run axe-core, capture a screenshot.
+"""Audit one page: open it in a new tab, check where it landed, run axe-core and golive's own checks, capture
+an outlined screenshot of what failed.
 
 axe is injected into every frame by the browser context's init script (see `gather`), so running it once in
-the top frame audits iframes too, through axe's own frame messaging.
+the top frame audits iframes too, through axe's own frame messaging. Everything here is async so that several
+tabs of one browser can be audited at once.
 """
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import dataclasses
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from suites.accessibility.artifacts import PageRecord, PageStatus
+from suites.accessibility.checks import check_keyboard, check_reflow
+from suites.accessibility.evidence import outlined_screenshot
 from suites.accessibility.urls import origin
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Page
+    from playwright.async_api import BrowserContext, Page
 
 # Runs in the page. The timer bounds axe itself; navigation has Playwright's own timeout. Unknown rule ids in
 # the config are reported before running, because axe would otherwise reject every page with the same error.
@@ -42,10 +46,12 @@ async ([options, requestedRules, timeoutMs]) => {
 }
 """
 
-SCREENSHOT_TIMEOUT_MS = 10_000
-
 # Every link on the page, resolved by the browser, for the same-origin crawl.
 LINKS_JS = "() => Array.from(document.querySelectorAll('a[href]'), (a) => a.href)"
+# Playwright's default viewport; the reflow check narrows it and puts it back.
+VIEWPORT = (1280, 720)
+# Errors that mean the tab, its context or the whole browser went away rather than the page misbehaving.
+_GONE_MARKERS = ("has been closed", "browser has disconnected", "Target closed", "crashed")
 
 WaitUntil = Literal["load", "domcontentloaded", "networkidle"]
 
@@ -65,7 +71,7 @@ class UnknownRules(Exception):
 
 @dataclass(frozen=True)
 class AuditOptions:
-    """How to audit each page: axe tags and rule switches, the per-page timeout, when a page counts as loaded."""
+    """How to audit each page: axe tags and rule switches, golive's checks, timeouts, evidence to keep."""
 
     tags: tuple[str, ...]
     enable: tuple[str, ...] = ()
@@ -74,6 +80,8 @@ class AuditOptions:
     wait_until: WaitUntil = "load"
     screenshots: bool = True
     collect_links: bool = False
+    checks: tuple[str, ...] = ()
+    max_tab_presses: int = 150
 
     def axe_options(self) -> dict[str, Any]:
         """The options object handed to ``axe.run``."""
@@ -90,6 +98,11 @@ class AuditOptions:
             options["rules"] = rules
         return options
 
+    @property
+    def page_budget_s(self) -> float:
+        """The most one page may take in all: loading and axe each get `timeout_s`, the rest shares a third."""
+        return self.timeout_s * 3
+
 
 @dataclass(frozen=True)
 class PageAudit:
@@ -100,56 +113,73 @@ class PageAudit:
     screenshot: bytes | None = None
     links: tuple[str, ...] = ()
 
+    @property
+    def reusable(self) -> bool:
+        """Whether the tab ended in a known state (the audit went through), so the next page may reuse it."""
+        if self.record.status is PageStatus.AUDITED:
+            return True
+        # A page that answered (an HTTP error, a redirect away) is done; one that never loaded may still be busy.
+        return self.record.status in (PageStatus.OFFSITE, PageStatus.LOAD_ERROR) and self.record.http_status is not None
 
-def _short(error: BaseException) -> str:
+
+def short_error(error: BaseException) -> str:
     """Playwright's message without its call log or API prefix: one line a reader can act on."""
     text = str(getattr(error, "message", "") or error).strip()
     line = text.splitlines()[0] if text else type(error).__name__
-    for prefix in ("Page.goto: ", "Page.evaluate: ", "Page.screenshot: "):
+    for prefix in ("Page.goto: ", "Page.evaluate: ", "Page.screenshot: ", "Page.click: ", "Page.fill: "):
         line = line.removeprefix(prefix)
     return line
 
 
-def _browser_gone(context: BrowserContext) -> bool:
-    browser = context.browser
-    return browser is not None and not browser.is_connected()
+async def browser_gone(context: BrowserContext, error: BaseException) -> bool:
+    """Whether `error` came from losing the whole browser rather than from this page.
 
-
-def audit_page(context: BrowserContext, record: PageRecord, options: AuditOptions) -> PageAudit:
-    """Open `record.url` in a new tab of `context` and audit it.
-
-    Load failures, off-site redirects and axe errors are recorded on the returned record; only the loss of the
-    whole browser raises (BrowserLost), and unknown configured rules raise UnknownRules.
+    When Chromium is killed the first errors can arrive before Playwright notices the disconnection, so an
+    error that says something was closed or crashed is confirmed by trying to open a tab.
     """
-    from playwright.sync_api import Error as PlaywrightError
-
+    browser = context.browser
+    if browser is None:
+        return False
+    if not browser.is_connected():
+        return True
+    if not any(marker in str(error) for marker in _GONE_MARKERS):
+        return False
     try:
-        page = context.new_page()
-    except PlaywrightError as error:
-        raise BrowserLost(_short(error)) from None
+        probe = await asyncio.wait_for(context.new_page(), timeout=5)
+        await probe.close()
+    except Exception:
+        return True
+    return False
+
+
+async def audit_page(page: Page, context: BrowserContext, record: PageRecord, options: AuditOptions) -> PageAudit:
+    """Open `record.url` in `page` (a tab of `context`, new or reused) and audit it.
+
+    Load failures, off-site redirects and axe errors are recorded on the returned record, whose `reusable`
+    answer says whether the tab is in a known state for the next page. Only the loss of the whole browser
+    raises (BrowserLost), and unknown configured rules raise UnknownRules.
+    """
     try:
-        return _audit_in(page, context, record, options)
-    finally:
-        # The tab or browser may already be gone; there is nothing left to release then.
-        with contextlib.suppress(PlaywrightError):
-            page.close()
+        return await asyncio.wait_for(_audit_in(page, context, record, options), timeout=options.page_budget_s)
+    except TimeoutError:
+        message = f"the audit of this page took longer than {options.page_budget_s:g}s and was stopped"
+        return PageAudit(dataclasses.replace(record, status=PageStatus.AUDIT_ERROR, error=message))
 
 
-def _audit_in(page: Page, context: BrowserContext, record: PageRecord, options: AuditOptions) -> PageAudit:
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+async def _audit_in(page: Page, context: BrowserContext, record: PageRecord, options: AuditOptions) -> PageAudit:
+    from playwright.async_api import Error as PlaywrightError
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-    timeout_ms = options.timeout_s * 1000
     started = time.monotonic()
     try:
-        response = page.goto(record.url, wait_until=options.wait_until, timeout=timeout_ms)
+        response = await page.goto(record.url, wait_until=options.wait_until, timeout=options.timeout_s * 1000)
     except PlaywrightTimeout:
         message = f"did not load within {options.timeout_s:g}s"
         return PageAudit(dataclasses.replace(record, status=PageStatus.LOAD_ERROR, error=message))
     except PlaywrightError as error:
-        if _browser_gone(context):
-            raise BrowserLost(_short(error)) from None
-        return PageAudit(dataclasses.replace(record, status=PageStatus.LOAD_ERROR, error=_short(error)))
+        if await browser_gone(context, error):
+            raise BrowserLost(short_error(error)) from None
+        return PageAudit(dataclasses.replace(record, status=PageStatus.LOAD_ERROR, error=short_error(error)))
     load_ms = round((time.monotonic() - started) * 1000, 1)
     final_url = page.url
     status = response.status if response is not None else None
@@ -161,31 +191,75 @@ def _audit_in(page: Page, context: BrowserContext, record: PageRecord, options: 
         reason = response.status_text if response is not None and response.status_text else ""
         message = f"HTTP {status}{' ' + reason if reason else ''}"
         return PageAudit(dataclasses.replace(record, status=PageStatus.LOAD_ERROR, error=message))
+    return await inspect(page, context, record, options)
+
+
+async def inspect(
+    page: Page, context: BrowserContext, record: PageRecord, options: AuditOptions, keyboard: bool = True
+) -> PageAudit:
+    """Audit the page as it is now: axe, then golive's checks, then the outlined screenshot and links.
+
+    `keyboard` False skips the Tab walk, for journey states that later steps still need undisturbed.
+    """
+    from playwright.async_api import Error as PlaywrightError
 
     requested_rules = [*options.enable, *options.disable]
     started = time.monotonic()
     try:
-        result: dict[str, Any] = page.evaluate(AXE_RUN_JS, [options.axe_options(), requested_rules, timeout_ms])
+        result: dict[str, Any] = await page.evaluate(
+            AXE_RUN_JS, [options.axe_options(), requested_rules, options.timeout_s * 1000]
+        )
     except PlaywrightError as error:
-        if _browser_gone(context):
-            raise BrowserLost(_short(error)) from None
-        return PageAudit(dataclasses.replace(record, status=PageStatus.AUDIT_ERROR, error=_short(error)))
+        if await browser_gone(context, error):
+            raise BrowserLost(short_error(error)) from None
+        return PageAudit(dataclasses.replace(record, status=PageStatus.AUDIT_ERROR, error=short_error(error)))
     if "golive_unknown_rules" in result:
         raise UnknownRules(list(result["golive_unknown_rules"]), str(result.get("version", "")))
     timing = {**record.timing, "axe_ms": round((time.monotonic() - started) * 1000, 1)}
-    violations = sum(len(rule.get("nodes", [])) for rule in result.get("violations", []))
+
+    result["golive"] = await run_checks(page, context, options, keyboard, timing)
+    own = result["golive"]["violations"]
+    violations = sum(len(rule.get("nodes", [])) for rule in [*result.get("violations", []), *own])
     record = dataclasses.replace(record, status=PageStatus.AUDITED, violations=violations, timing=timing)
 
     screenshot = None
     if violations and options.screenshots:
-        try:
-            screenshot = page.screenshot(full_page=True, type="jpeg", quality=60, timeout=SCREENSHOT_TIMEOUT_MS)
-        except PlaywrightError:
-            screenshot = None  # a screenshot is a courtesy; the audit result stands without it
+        started = time.monotonic()
+        screenshot = await outlined_screenshot(page, [*result.get("violations", []), *own])
+        timing["screenshot_ms"] = round((time.monotonic() - started) * 1000, 1)
     links: tuple[str, ...] = ()
     if options.collect_links:
         try:
-            links = tuple(str(link) for link in page.evaluate(LINKS_JS))
+            links = tuple(str(link) for link in await page.evaluate(LINKS_JS))
         except PlaywrightError:
             links = ()  # the page navigated away after the audit; the crawl just learns nothing from it
     return PageAudit(record, result, screenshot, links)
+
+
+async def run_checks(
+    page: Page, context: BrowserContext, options: AuditOptions, keyboard: bool, timing: dict[str, float]
+) -> dict[str, Any]:
+    """Run the enabled golive checks; one that fails to run is recorded as an error of that check and page."""
+    from playwright.async_api import Error as PlaywrightError
+
+    outcome: dict[str, Any] = {"ran": [], "skipped": {}, "errors": {}, "facts": {}, "violations": []}
+    for name in options.checks:
+        if name == "keyboard" and not keyboard:
+            outcome["skipped"][name] = "journey state before the last step (Tab would disturb the form)"
+            continue
+        started = time.monotonic()
+        try:
+            if name == "keyboard":
+                found = await check_keyboard(page, options.max_tab_presses)
+            else:
+                found = await check_reflow(page, VIEWPORT)
+        except PlaywrightError as error:
+            if await browser_gone(context, error):
+                raise BrowserLost(short_error(error)) from None
+            outcome["errors"][name] = short_error(error)
+            continue
+        timing[f"{name}_ms"] = round((time.monotonic() - started) * 1000, 1)
+        outcome["ran"].append(name)
+        outcome["facts"][name] = found.facts
+        outcome["violations"].extend(found.violations)
+    return outcome

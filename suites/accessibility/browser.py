@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from harness.suite import GatherError
 
 if TYPE_CHECKING:
+    from playwright.async_api import Browser as AsyncBrowser
+    from playwright.async_api import Playwright as AsyncPlaywright
     from playwright.sync_api import Browser, Playwright
 
 # Debian's chromium package; Playwright cannot download its own browser everywhere golive runs.
@@ -52,7 +54,7 @@ def choose_executable(configured: str, playwright_own: str | None, fallback: str
     raise GatherError(f"no Chromium found; {INSTALL_HINT}")
 
 
-def playwright_chromium_path(playwright: Playwright) -> str | None:
+def playwright_chromium_path(playwright: Playwright | AsyncPlaywright) -> str | None:
     """Where Playwright's own Chromium would be (it may not be installed)."""
     try:
         return playwright.chromium.executable_path
@@ -61,12 +63,26 @@ def playwright_chromium_path(playwright: Playwright) -> str | None:
 
 
 def launch_chromium(playwright: Playwright, executable: str) -> Browser:
-    """Launch headless Chromium; raise GatherError with the first line of the reason when it will not start."""
+    """Launch headless Chromium (sync API); raise GatherError with the first line of the reason if it fails."""
     from playwright.sync_api import Error as PlaywrightError
 
     try:
         return playwright.chromium.launch(executable_path=executable, headless=True, args=list(LAUNCH_ARGS))
     except PlaywrightError as error:
-        text = (error.message or str(error)).strip()
-        first_line = text.splitlines()[0].removeprefix("BrowserType.launch: ") if text else "no reason given"
-        raise GatherError(f"Chromium at {executable} did not start: {first_line}") from None
+        raise GatherError(_launch_failure(executable, error)) from None
+
+
+async def launch_chromium_async(playwright: AsyncPlaywright, executable: str) -> AsyncBrowser:
+    """Launch headless Chromium (async API, as the audit uses); raise GatherError if it fails."""
+    from playwright.async_api import Error as PlaywrightError
+
+    try:
+        return await playwright.chromium.launch(executable_path=executable, headless=True, args=list(LAUNCH_ARGS))
+    except PlaywrightError as error:
+        raise GatherError(_launch_failure(executable, error)) from None
+
+
+def _launch_failure(executable: str, error: Exception) -> str:
+    text = (getattr(error, "message", "") or str(error)).strip()
+    first_line = text.splitlines()[0].removeprefix("BrowserType.launch: ") if text else "no reason given"
+    return f"Chromium at {executable} did not start: {first_line}"

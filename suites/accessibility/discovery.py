@@ -11,12 +11,12 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import parse_qsl, urldefrag, urlencode, urlsplit, urlunsplit
 
 from suites.accessibility.urls import origin
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext
+    from playwright.async_api import BrowserContext
 
 SITEMAP_PATH = "/sitemap.xml"
 # A sitemap index may point at many sitemaps; following a few is enough to find pages worth auditing.
@@ -90,6 +90,18 @@ def same_origin_page(url: str, base: str) -> str | None:
     return url
 
 
+def normalise_url(url: str) -> str:
+    """The URL as a key for de-duplication: lower-case scheme and host, no default port, no fragment, query
+    parameters sorted (``?b=2&a=1`` and ``?a=1&b=2`` are one page); the path keeps its case and trailing slash."""
+    parts = urlsplit(urldefrag(url.strip())[0])
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    netloc = host if port is None or {"http": 80, "https": 443}.get(scheme) == port else f"{host}:{port}"
+    query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
 def crawlable(url: str, include: Sequence[str], exclude: Sequence[str]) -> bool:
     """Whether the crawl may follow `url`: its path matches an include pattern (if any) and no exclude pattern.
 
@@ -109,9 +121,9 @@ def unique(urls: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(urls))
 
 
-def fetch_sitemap(context: BrowserContext, base: str, headers: dict[str, str], timeout_s: float) -> SitemapResult:
+async def fetch_sitemap(context: BrowserContext, base: str, headers: dict[str, str], timeout_s: float) -> SitemapResult:
     """Read ``/sitemap.xml`` (following a sitemap index one level) and keep the target's own pages."""
-    from playwright.sync_api import Error as PlaywrightError
+    from playwright.async_api import Error as PlaywrightError
 
     first = base.rstrip("/") + SITEMAP_PATH
     result = SitemapResult(first)
@@ -122,10 +134,10 @@ def fetch_sitemap(context: BrowserContext, base: str, headers: dict[str, str], t
         if origin(url) != origin(base):
             continue  # never send the target's headers to another site
         try:
-            response = context.request.get(url, headers=headers, timeout=timeout_s * 1000)
+            response = await context.request.get(url, headers=headers, timeout=timeout_s * 1000)
             if not response.ok:
                 raise ValueError(f"HTTP {response.status}")
-            pages, nested = parse_sitemap(response.text())
+            pages, nested = parse_sitemap(await response.text())
         except (PlaywrightError, ValueError) as error:
             if url == first:
                 result.error = f"{url}: {str(error).strip().splitlines()[0]}"
@@ -140,3 +152,13 @@ def fetch_sitemap(context: BrowserContext, base: str, headers: dict[str, str], t
                 result.pages.append(local)
     result.pages = unique(result.pages)
     return result
+
+
+def shard_of(urls: Sequence[str], index: int, count: int) -> list[str]:
+    """The `index`-th of `count` shares (1-based) of the URLs, sorted so that every CI job splits the same list.
+
+    Shares are dealt round-robin from the sorted list, so neighbouring pages (often one section of a site, with
+    similar cost) spread over the jobs.
+    """
+    ordered = sorted(unique(urls))
+    return [url for position, url in enumerate(ordered) if position % count == index - 1]

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from harness.durations import Duration
 
 Impact = Literal["critical", "serious", "moderate", "minor"]
+Gate = Literal["fail", "warn", "ignore"]
+CheckName = Literal["reflow", "keyboard"]
 DEFAULT_FAIL_ON: tuple[Impact, ...] = ("critical", "serious")
 DEFAULT_WARN_ON: tuple[Impact, ...] = ("moderate",)
+DEFAULT_CHECKS: tuple[CheckName, ...] = ("reflow", "keyboard")
+# Two tabs at once measured fastest on a 2-core machine (bench/accessibility/README.md): one tab waits on the
+# network or the driver while the other runs axe; more tabs only contend for the same cores.
+DEFAULT_CONCURRENCY = 2
 
 # axe tags implied by each standard: a WCAG 2.2 AA audit also runs the 2.0 and 2.1 A/AA rules.
 STANDARD_TAGS: dict[str, list[str]] = {
@@ -20,6 +27,9 @@ STANDARD_TAGS: dict[str, list[str]] = {
     "wcag21aa": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"],
     "wcag22aa": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
 }
+
+_SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+STEP_ACTIONS = ("goto", "click", "fill", "select", "check", "press", "wait_for")
 
 
 class CrawlSettings(BaseModel):
@@ -42,8 +52,82 @@ class RuleSettings(BaseModel):
     disable: list[str] = Field(default_factory=list)
 
 
+class JourneyStep(BaseModel):
+    """One step of a journey: exactly one action key, with what it needs.
+
+    ``{ goto = "/apply" }``, ``{ click = "button#continue" }``, ``{ fill = "#email", value = "a@b.c" }``,
+    ``{ select = "#country", value = "France" }``, ``{ check = "#agree" }``, ``{ press = "Enter" }`` (or with
+    ``selector`` to focus an element first) and ``{ wait_for = "#error-summary" }``. After the step the page is
+    audited unless ``audit = false``.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    goto: str | None = None
+    click: str | None = None
+    fill: str | None = None
+    select: str | None = None
+    check: str | None = None
+    press: str | None = None
+    wait_for: str | None = None
+    value: str | None = None
+    selector: str | None = None
+    audit: bool = True
+
+    @model_validator(mode="after")
+    def _one_action(self) -> JourneyStep:
+        actions = [name for name in STEP_ACTIONS if getattr(self, name) is not None]
+        if len(actions) != 1:
+            found = ", ".join(actions) or "none"
+            raise ValueError(f"a step needs exactly one of {', '.join(STEP_ACTIONS)} (found: {found})")
+        if actions[0] in ("fill", "select") and self.value is None:
+            raise ValueError(f'a {actions[0]} step needs a value, e.g. {{ {actions[0]} = "#field", value = "..." }}')
+        if self.value is not None and actions[0] not in ("fill", "select"):
+            raise ValueError(f"value is only for fill and select steps, not {actions[0]}")
+        if self.selector is not None and actions[0] != "press":
+            raise ValueError(f"selector is only for press steps; a {actions[0]} step names its element itself")
+        return self
+
+    @property
+    def action(self) -> str:
+        """The step's action name (goto, click, fill, ...)."""
+        return next(name for name in STEP_ACTIONS if getattr(self, name) is not None)
+
+    @property
+    def argument(self) -> str:
+        """What the action applies to: a path, a selector or a key."""
+        value = getattr(self, self.action)
+        return str(value)
+
+    def describe(self) -> str:
+        """The step as a reader would say it, e.g. ``fill '#email' with 'x'``."""
+        if self.action in ("fill", "select"):
+            return f"{self.action} {self.argument!r} with {self.value!r}"
+        if self.action == "press" and self.selector:
+            return f"press {self.argument} in {self.selector!r}"
+        return f"{self.action} {self.argument!r}" if self.action != "press" else f"press {self.argument}"
+
+
+class Journey(BaseModel):
+    """A named path through the service, audited after each step (forms and their error states included)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    steps: list[JourneyStep] = Field(min_length=1)
+    # How long one step may wait for its element or for the page it leads to.
+    step_timeout: Duration = 10.0
+
+    @field_validator("steps")
+    @classmethod
+    def _starts_somewhere(cls, steps: list[JourneyStep]) -> list[JourneyStep]:
+        if steps and steps[0].action != "goto":
+            raise ValueError('the first step must be a goto, e.g. { goto = "/apply" }')
+        return steps
+
+
 class AccessibilitySettings(BaseModel):
-    """Which pages to audit, against which standard, and which impacts fail or warn."""
+    """Which pages and journeys to audit, against which standard and checks, and which impacts fail or warn."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -52,17 +136,64 @@ class AccessibilitySettings(BaseModel):
     # Configured pages are always audited; sitemap and crawl pages are added until the run reaches this many.
     max_pages: int = Field(default=100, ge=1)
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
+    journeys: list[Journey] = Field(default_factory=list)
     standard: Literal["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] = "wcag22aa"
     fail_on: list[Impact] = Field(default_factory=lambda: list(DEFAULT_FAIL_ON))
     warn_on: list[Impact] = Field(default_factory=lambda: list(DEFAULT_WARN_ON))
     rules: RuleSettings = Field(default_factory=RuleSettings)
+    # Per-rule overrides, keyed by axe rule id or golive check id: the impact a finding is judged at, and
+    # a gate that replaces fail_on/warn_on for that rule ("ignore" reports it without gating).
+    rule_impact: dict[str, Impact] = Field(default_factory=dict)
+    rule_gate: dict[str, Gate] = Field(default_factory=dict)
+    checks: list[CheckName] = Field(default_factory=lambda: list(DEFAULT_CHECKS))
+    # The keyboard check stops after this many Tab presses on a page, so a page with thousands of links stays bounded.
+    max_tab_presses: int = Field(default=150, ge=1, le=5000)
     page_timeout: Duration = 30.0
+    concurrency: int = Field(default=DEFAULT_CONCURRENCY, ge=1, le=16)
+    shard: str | None = None
+    storage_state: str | None = None
     axe_script: str | None = None
     # "load" suits server-rendered pages; "networkidle" waits for single-page apps that render after load.
     wait_until: Literal["load", "domcontentloaded", "networkidle"] = "load"
     screenshots: bool = True
 
+    @field_validator("shard")
+    @classmethod
+    def _shard_format(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        match = _SHARD.match(value)
+        if match is None:
+            raise ValueError(f'expected "INDEX/COUNT" such as "2/4", got {value!r}')
+        index, count = int(match.group(1)), int(match.group(2))
+        if count < 1 or not 1 <= index <= count:
+            raise ValueError(f"shard {value!r}: INDEX must be between 1 and COUNT (e.g. 1/4 ... 4/4)")
+        return f"{index}/{count}"
+
+    @field_validator("checks")
+    @classmethod
+    def _unique_checks(cls, value: list[CheckName]) -> list[CheckName]:
+        return list(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _shard_without_crawl(self) -> AccessibilitySettings:
+        # A shard only sees the links of its own pages, so a sharded crawl would silently skip parts of the site.
+        if self.shard is not None and self.crawl.max_pages > 0:
+            raise ValueError(
+                "shard cannot be combined with crawl.max_pages > 0: list the pages or use sitemap = true so every "
+                "shard splits the same list"
+            )
+        return self
+
     @property
     def tags(self) -> list[str]:
         """The axe tags to run for the configured standard."""
         return STANDARD_TAGS[self.standard]
+
+    @property
+    def shard_position(self) -> tuple[int, int] | None:
+        """(index, count) from `shard`, 1-based, or None when the pages are not split."""
+        if self.shard is None:
+            return None
+        index, _, count = self.shard.partition("/")
+        return int(index), int(count)

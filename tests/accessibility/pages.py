@@ -29,3 +29,93 @@ MIXED = (
 )
 FRAME_WITH_IMAGE = document("Framed", "<img src='/framed.png' width='10' height='10'>")
 WITH_IFRAME = document("Has an iframe", "<iframe title='Embedded' src='/frame'></iframe>")
+
+
+# One page per axe rule the suite is relied on to catch, each failing that rule and nothing else. Keys are axe
+# rule ids; the tests assert that exactly these rules are found, one per page.
+def _doc(title: str, body: str, head: str = "") -> str:
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>{head}</head>"
+        f"<body><main><h1>{title}</h1>{body}</main></body></html>"
+    )
+
+
+ONE_RULE_EACH: dict[str, str] = {
+    "image-alt": IMAGE_WITHOUT_ALT,
+    "html-has-lang": NO_LANG,
+    "html-lang-valid": document("Bad language", "<p>Text.</p>", lang="xx-nonsense"),
+    "document-title": (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'></head>"
+        "<body><main><h1>No title</h1></main></body></html>"
+    ),
+    "label": _doc("Unlabelled", "<form><input type='text' name='q'></form>"),
+    "button-name": _doc("Empty button", "<button type='button'></button>"),
+    "link-name": _doc("Empty link", "<a href='/clean'></a>"),
+    "color-contrast": _doc("Contrast", "<p style='color:#bbb;background:#fff'>Pale text</p>"),
+    "aria-required-attr": _doc("Slider", "<div role='slider' tabindex='0' aria-label='Volume'>|</div>"),
+    "aria-valid-attr": _doc("Bad ARIA", "<p aria-labelled='x'>Text</p>"),
+    "aria-roles": _doc("Bad role", "<div role='wizard'>Text</div>"),
+    "list": _doc("List", "<ul><p>Not an item</p></ul>"),
+    "listitem": _doc("Item", "<li>Orphan item</li>"),
+    "frame-title": _doc("Frame", "<iframe src='/clean'></iframe>"),
+    "input-image-alt": _doc("Image button", "<form><input type='image' src='/go.png'></form>"),
+    "select-name": _doc("Select", "<select><option>One</option></select>"),
+    "meta-viewport": _doc(
+        "No zoom", "<p>Text.</p>", head="<meta name='viewport' content='width=device-width, user-scalable=no'>"
+    ),
+    "aria-allowed-attr": _doc("Misused ARIA", "<p><a href='/clean' aria-checked='true'>Home</a></p>"),
+    "aria-hidden-focus": _doc("Hidden focus", "<div aria-hidden='true'><a href='/clean'>Hidden link</a></div>"),
+    "nested-interactive": _doc(
+        "Nested",
+        "<div role='button' tabindex='0' aria-label='Row' style='padding:24px'>"
+        "<button type='button' style='padding:12px'>Save</button></div>",
+    ),
+    "role-img-alt": _doc("Role img", "<div role='img'>*</div>"),
+    "svg-img-alt": _doc("SVG", "<svg role='img' width='10' height='10'><rect width='10' height='10'/></svg>"),
+    "valid-lang": _doc("Valid lang", "<p lang='zz-bogus'>Texte</p>"),
+    "autocomplete-valid": _doc(
+        "Autocomplete", "<form><label>Email <input type='text' autocomplete='nonsense-value'></label></form>"
+    ),
+    "target-size": _doc(
+        "Small targets",
+        "<p><button type='button' style='width:10px;height:10px;padding:0;border:0'>a</button>"
+        "<button type='button' style='width:10px;height:10px;padding:0;border:0'>b</button></p>",
+    ),
+    "td-headers-attr": _doc(
+        "Table",
+        "<table><tr><th id='h'>Head</th></tr><tr><td headers='missing'>Cell</td></tr></table>",
+    ),
+}
+
+# golive's own checks: a page that fails each, and one close to it that must pass.
+TOO_WIDE = document("Too wide", "<div style='width:600px'>A fixed-width box wider than a phone</div>")
+WIDE_TABLE_SCROLLS = document(
+    "Scrolling table",
+    "<div style='overflow-x:auto'><table><tr><td style='min-width:700px'>Wide data</td></tr></table></div>",
+)
+TABINDEX_MINUS_ONE = document("Skipped", "<a href='/clean'>Home</a> <button type='button' tabindex='-1'>Save</button>")
+ROVING_TOOLBAR = document(
+    "Toolbar",
+    "<div role='toolbar' aria-label='Format'><button type='button'>Bold</button>"
+    "<button type='button' tabindex='-1'>Italic</button></div>",
+)
+NO_FOCUS_STYLE = document("No focus", "<style>a:focus { outline: none; }</style><a href='/clean'>Home</a>")
+OWN_FOCUS_STYLE = document(
+    "Own focus",
+    "<style>a:focus { outline: none; box-shadow: 0 0 0 3px #fd0; }</style><a href='/clean'>Home</a>",
+)
+# Tab (and Shift+Tab) bounce between two fields and Escape does nothing: a keyboard user cannot get out.
+_TRAP_SCRIPT = (
+    "<script>const pair = [document.getElementById('a'), document.getElementById('b')];"
+    "document.addEventListener('keydown', (event) => {"
+    "  if (event.key === 'Escape' && window.escapable) { window.released = true; return; }"
+    "  if (event.key !== 'Tab' || window.released || !pair.includes(document.activeElement)) return;"
+    "  event.preventDefault(); (document.activeElement === pair[0] ? pair[1] : pair[0]).focus(); });</script>"
+)
+_TRAP_FIELDS = (
+    "<a href='/clean'>Before</a> <label>First <input id='a'></label> <label>Second <input id='b'></label> "
+    "<a href='/clean#after'>After</a>"
+)
+KEYBOARD_TRAP = document("Trap", _TRAP_FIELDS + _TRAP_SCRIPT)
+# The same loop, but Escape lets go of it, as a modal dialog does: not a trap.
+ESCAPABLE_LOOP = document("Loop", _TRAP_FIELDS + "<script>window.escapable = true;</script>" + _TRAP_SCRIPT)

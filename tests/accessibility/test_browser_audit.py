@@ -2,42 +2,28 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import asyncio
 import json
 import os
+import re
 import signal
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from harness.models import Status, SuiteResult
-from harness.redaction import Redactor
-from harness.settings import GoliveConfig
-from harness.suite import EvaluateContext, GatherContext, GatherError, Target
-from suites.accessibility.browser import choose_executable, launch_chromium
-from suites.accessibility.evaluate import evaluate
-from suites.accessibility.gather import gather
+from harness.models import Status
+from harness.suite import GatherError
+from suites.accessibility.browser import launch_chromium, launch_chromium_async
 from tests.accessibility import pages
+from tests.accessibility.running import MakeConfig, audit, chromium_missing
 from tests.support import REPO_ROOT, LocalServer, Route, RouteTable, free_port, run_golive, serve
 
 pytestmark = pytest.mark.integration
 
-MakeConfig = Callable[..., GoliveConfig]
-
-
-def _chromium_missing() -> str | None:
-    try:
-        choose_executable(os.environ.get("GOLIVE_TEST_CHROMIUM", ""), None)
-    except GatherError as error:
-        return str(error)
-    return None
-
-
-if (reason := _chromium_missing()) is not None:
+if (reason := chromium_missing()) is not None:
     pytest.skip(f"needs Chromium: {reason}", allow_module_level=True)
 
 
@@ -58,28 +44,6 @@ def site() -> Iterator[LocalServer]:
     """The test site, shared by the tests of this module."""
     with serve(SITE) as server:
         yield server
-
-
-@dataclass
-class Audit:
-    """What one in-process gather + evaluate produced."""
-
-    result: SuiteResult
-    index: dict[str, Any]
-    progress: list[str] = field(default_factory=list)
-
-    def page(self, requested: str) -> dict[str, Any]:
-        return next(page for page in self.index["pages"] if page["requested"] == requested)
-
-
-def audit(make_config: MakeConfig, url: str, folder: Path, *overrides: str, secrets: tuple[str, ...] = ()) -> Audit:
-    """Gather with the real suite code and evaluate what it saved."""
-    config = make_config("accessibility.screenshots=false", *overrides, target=url)
-    progress: list[str] = []
-    context = GatherContext(Target.from_config(config), config, folder, Redactor(secrets), progress.append)
-    gather(context)
-    result = evaluate(EvaluateContext(folder, config, dt.date(2026, 11, 26)))
-    return Audit(result, json.loads((folder / "pages.json").read_text()), progress)
 
 
 def golive(site: LocalServer, out: Path, *pages_and_sets: str) -> tuple[int, dict[str, Any]]:
@@ -104,7 +68,11 @@ def test_a_page_without_lang_makes_the_run_not_ready(site: LocalServer, tmp_path
     index = json.loads((artifacts / "pages.json").read_text())
     assert index["pages"][0]["status"] == "audited"
     assert (artifacts / index["pages"][0]["result_file"]).exists()
-    assert (artifacts / index["pages"][0]["screenshot"]).exists()
+    screenshot = artifacts / index["pages"][0]["screenshot"]
+    assert screenshot.read_bytes()[:3] == b"\xff\xd8\xff"  # a JPEG
+    # The report's details point at it relative to the run folder, where report.html is.
+    by_page = suite["details"]["by_page"][0]
+    assert (tmp_path / "latest" / by_page["screenshot"]).samefile(screenshot)
 
 
 def test_a_clean_page_is_ready(site: LocalServer, tmp_path: Path) -> None:
@@ -149,10 +117,13 @@ def test_images_and_iframes_are_audited_across_origins(
         ("/framed", "image-alt", "iframe >>> img"),
         ("/cross", "image-alt", "iframe >>> img"),
     }
-    assert result.progress[-1] == "audited 3/3 pages: /cross (1 violation)"
+    assert "audited 3/3 pages: " in result.progress[-1]
+    assert "audited 1/3 pages: /cross (1 violation)" in [
+        line.replace("2/3", "1/3").replace("3/3", "1/3") for line in result.progress
+    ]
 
 
-def test_headers_and_cookies_reach_the_target_only(make_config: MakeConfig, tmp_path: Path) -> None:
+def test_headers_cookies_and_storage_state_reach_the_target_only(make_config: MakeConfig, tmp_path: Path) -> None:
     seen: dict[str, dict[str, str]] = {}
 
     def recorder(body: str) -> Callable[[BaseHTTPRequestHandler], Route]:
@@ -162,24 +133,31 @@ def test_headers_and_cookies_reach_the_target_only(make_config: MakeConfig, tmp_
 
         return answer
 
+    # A Playwright storage-state file, as saved after logging in, carries a second cookie.
+    state = tmp_path / "state.json"
+    login = {"name": "login", "value": "stored-789", "domain": "127.0.0.1", "path": "/", "expires": -1}
+    login |= {"httpOnly": True, "secure": False, "sameSite": "Lax"}
+    state.write_text(json.dumps({"cookies": [login], "origins": []}))
     with serve({"/frame": recorder(pages.FRAME_WITH_IMAGE)}) as other:
         page = pages.document("Private", f"<iframe title='Other' src='{other.url}/frame'></iframe>")
         with serve({"/private": recorder(page)}) as local:
             audit(
                 make_config,
                 local.url,
-                tmp_path,
+                tmp_path / "run",
                 'accessibility.pages=["/private"]',
                 'target.headers={Authorization = "Bearer test-token-123"}',
                 'target.cookies={session = "cookie-value-456"}',
+                f'accessibility.storage_state="{state}"',
                 secrets=("test-token-123", "cookie-value-456"),
             )
     own, third_party = seen[local.url.removeprefix("http://")], seen[other.url.removeprefix("http://")]
     assert own["Authorization"] == "Bearer test-token-123"
     assert "session=cookie-value-456" in own["Cookie"]
+    assert "login=stored-789" in own["Cookie"]
     # Cookies are scoped by host, not port, so only the header can show that another origin was left alone.
     assert "Authorization" not in third_party
-    written = "".join(path.read_text() for path in tmp_path.rglob("*.json"))
+    written = "".join(path.read_text() for path in (tmp_path / "run").rglob("*.json"))
     assert "test-token-123" not in written and "cookie-value-456" not in written
 
 
@@ -229,6 +207,19 @@ def test_sitemap_and_crawl_add_same_origin_pages(make_config: MakeConfig, tmp_pa
     assert sitemap_check.status is Status.PASS
 
 
+def test_a_missing_storage_state_file_is_a_clear_gather_error(
+    site: LocalServer, make_config: MakeConfig, tmp_path: Path
+) -> None:
+    with pytest.raises(GatherError, match=r"accessibility.storage_state '.*nowhere.json' is not a file; save one"):
+        audit(
+            make_config,
+            site.url,
+            tmp_path,
+            'accessibility.pages=["/clean"]',
+            'accessibility.storage_state="nowhere.json"',
+        )
+
+
 def test_an_unknown_rule_id_is_a_clear_gather_error(site: LocalServer, make_config: MakeConfig, tmp_path: Path) -> None:
     expected = r"accessibility.rules names rule id\(s\) that axe-core 4\.\S+ does not have: no-such-rule"
     rules = 'accessibility.rules.disable=["no-such-rule"]'
@@ -266,44 +257,71 @@ def _chromium_browser_pids() -> list[int]:
     ]
 
 
-def test_a_crashed_browser_is_restarted_once_and_the_audit_continues(make_config: MakeConfig, tmp_path: Path) -> None:
+def test_a_browser_killed_mid_run_is_restarted_and_only_the_culprit_is_lost(
+    make_config: MakeConfig, tmp_path: Path
+) -> None:
     def crash(handler: BaseHTTPRequestHandler) -> Route:
         for pid in _chromium_browser_pids():
             os.kill(pid, signal.SIGKILL)
         return Route(pages.CLEAN, delay=1.0)
 
-    with serve({**SITE, "/crash": crash}) as local:
-        result = audit(make_config, local.url, tmp_path, 'accessibility.pages=["/clean", "/crash", "/nolang"]')
-    assert [page["status"] for page in result.index["pages"]] == ["audited", "audit_error", "audited"]
+    # /slow is still loading in another tab when /crash kills the browser: it is retried, not blamed.
+    slow = {"/slow-ok": Route(pages.NO_LANG, delay=0.8)}
+    with serve({**SITE, **slow, "/crash": crash}) as local:
+        result = audit(
+            make_config,
+            local.url,
+            tmp_path,
+            'accessibility.pages=["/slow-ok", "/crash", "/clean", "/nolang"]',
+            "accessibility.concurrency=3",
+        )
+    statuses = [page["status"] for page in result.index["pages"]]
+    assert statuses == ["audited", "audit_error", "audited", "audited"]
     assert "browser crashed" in result.page("/crash")["error"]
-    assert result.index["browser_restarts"] == 1
+    assert result.index["browser_restarts"] == 2  # one to retry the open pages alone, one after the culprit
+    assert any(
+        re.search(r"restarting it; retrying [23] open page\(s\) one at a time", line) for line in result.progress
+    )
     assert {finding.rule for finding in result.result.findings} == {"html-has-lang"}
 
 
-def test_a_second_crash_stops_with_what_was_saved(make_config: MakeConfig, tmp_path: Path) -> None:
+def test_a_browser_that_keeps_crashing_stops_with_what_was_saved(make_config: MakeConfig, tmp_path: Path) -> None:
     def crash(handler: BaseHTTPRequestHandler) -> Route:
         for pid in _chromium_browser_pids():
             os.kill(pid, signal.SIGKILL)
         return Route(pages.CLEAN, delay=1.0)
 
+    crashing = {"/crash": crash, "/crash-again": crash, "/crash-third": crash}
     with (
-        serve({**SITE, "/crash": crash, "/crash-again": crash}) as local,
-        pytest.raises(GatherError, match="crashed 2 times"),
+        serve({**SITE, **crashing}) as local,
+        pytest.raises(GatherError, match="crashed 3 times"),
     ):
-        audit(make_config, local.url, tmp_path, 'accessibility.pages=["/clean", "/crash", "/crash-again", "/nolang"]')
+        audit(
+            make_config,
+            local.url,
+            tmp_path,
+            'accessibility.pages=["/clean", "/crash", "/crash-again", "/crash-third", "/nolang"]',
+            "accessibility.concurrency=1",
+        )
     index = json.loads((tmp_path / "pages.json").read_text())
-    assert [page["status"] for page in index["pages"]] == ["audited", "audit_error", "audit_error", "not_audited"]
+    statuses = [page["status"] for page in index["pages"]]
+    assert statuses == ["audited", "audit_error", "audit_error", "audit_error", "not_audited"]
 
 
 def test_launch_failure_is_a_one_line_gather_error(tmp_path: Path) -> None:
+    from playwright.async_api import async_playwright
     from playwright.sync_api import sync_playwright
 
     fake = tmp_path / "chromium"
     fake.write_text("#!/bin/sh\nexit 1\n")
     fake.chmod(0o755)
-    with (
-        sync_playwright() as playwright,
-        pytest.raises(GatherError, match=r"^Chromium at .* did not start: ") as caught,
-    ):
-        launch_chromium(playwright, str(fake))
+
+    async def launch() -> None:
+        async with async_playwright() as playwright:
+            await launch_chromium_async(playwright, str(fake))
+
+    with pytest.raises(GatherError, match=r"^Chromium at .* did not start: ") as caught:
+        asyncio.run(launch())
     assert "\n" not in str(caught.value)
+    with sync_playwright() as playwright, pytest.raises(GatherError, match=r"^Chromium at .* did not start: "):
+        launch_chromium(playwright, str(fake))

@@ -217,3 +217,31 @@ def test_missing_artifacts_raise_so_the_engine_reports_an_error(
 ) -> None:
     with pytest.raises(FileNotFoundError):
         judge(folder=tmp_path)
+
+
+def test_rule_impact_moves_a_rule_to_another_impact(judge: Callable[..., SuiteResult]) -> None:
+    result = judge('accessibility.rule_impact={region = "minor", color-contrast = "moderate"}')
+    region = next(finding for finding in result.findings if finding.rule == "region")
+    assert (region.extra["impact"], region.extra["reported_impact"], region.severity) == (
+        "minor",
+        "moderate",
+        Severity.LOW,
+    )
+    assert _check(result, "impact_serious") == (Status.FAIL, "1 serious violation (html-has-lang on /nolang)")
+    assert _check(result, "impact_minor") == (Status.PASS, "1 minor violation (region on /mixed) (not gated)")
+
+
+def test_rule_gate_makes_one_rule_warn_fail_or_not_count(judge: Callable[..., SuiteResult]) -> None:
+    result = judge('accessibility.rule_gate={color-contrast = "warn", html-has-lang = "ignore", region = "fail"}')
+    status, message = _check(result, "impact_serious")
+    assert status is Status.WARN
+    assert message.endswith("(1 not gated); rule_gate: color-contrast = warn, html-has-lang = ignore")
+    assert _check(result, "impact_moderate")[0] is Status.FAIL
+    assert _check(result, "impact_critical")[0] is Status.FAIL
+
+
+def test_recorded_runs_without_own_checks_note_that_they_were_not_made(judge: Callable[..., SuiteResult]) -> None:
+    result = judge()
+    assert any("ran without golive's reflow, keyboard check(s)" in note for note in result.notes)
+    assert {check.id for check in result.checks}.isdisjoint({"check_reflow", "check_keyboard"})
+    assert not any("ran without" in note for note in judge("accessibility.checks=[]").notes)

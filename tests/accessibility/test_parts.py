@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from harness.config_loader import ConfigError
+from harness.settings import GoliveConfig
 from harness.suite import GatherError
 from suites.accessibility.artifacts import PageRecord, PageStatus, page_file_stem
 from suites.accessibility.audit import AuditOptions
 from suites.accessibility.axe_script import banner_version, locate_axe_script
 from suites.accessibility.browser import choose_executable
-from suites.accessibility.discovery import crawlable, parse_sitemap, same_origin_page
+from suites.accessibility.checks import analyse_walk
+from suites.accessibility.discovery import crawlable, normalise_url, parse_sitemap, same_origin_page, shard_of
+from suites.accessibility.settings import JourneyStep
 from suites.accessibility.urls import display_path
 from tests.support import REPO_ROOT
 
@@ -109,3 +115,61 @@ def test_importing_the_suite_does_not_import_playwright() -> None:
     code = "import sys, suites.accessibility.suite; print('playwright' in sys.modules)"
     output = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
     assert output.stdout.strip() == "False"
+
+
+def test_normalised_urls_make_one_page_of_reordered_queries() -> None:
+    assert normalise_url("HTTP://Example.org:80/a?b=2&a=1#top") == "http://example.org/a?a=1&b=2"
+    assert normalise_url("http://h:8000/a/") != normalise_url("http://h:8000/a")
+
+
+def test_shards_deal_the_sorted_pages_round_robin() -> None:
+    urls = ["http://h/e", "http://h/a", "http://h/c", "http://h/b", "http://h/d", "http://h/a"]
+    first, second = shard_of(urls, 1, 2), shard_of(urls, 2, 2)
+    assert first == ["http://h/a", "http://h/c", "http://h/e"]
+    assert second == ["http://h/b", "http://h/d"]
+    assert shard_of(urls, 3, 3) == ["http://h/c"]
+
+
+def test_a_tab_walk_that_leaves_the_page_is_a_full_pass() -> None:
+    walk = analyse_walk([-1, 0, 1, 2, -1, 0], started_at_top=True)
+    assert walk.complete and walk.cycle is None and walk.reached == {0, 1, 2}
+    # Started mid-page (an autofocused field): a full pass needs to come back round to where it began.
+    assert not analyse_walk([-1, 2, 3, -1, 0], started_at_top=False).complete
+    assert analyse_walk([-1, 2, 3, -1, 0, 1, 2], started_at_top=False).complete
+
+
+def test_focus_that_loops_without_leaving_the_page_is_a_trap_candidate() -> None:
+    assert analyse_walk([-1, 0, 1, 2, 1], started_at_top=True).cycle == [1, 2]
+    assert analyse_walk([-1, 0, 0], started_at_top=True).cycle == [0]
+    # A date field or a frame takes several presses on its own: staying there is not a loop.
+    assert analyse_walk([-1, 0, 5, 5, 5, 1], started_at_top=True, multi_stop={5}).cycle is None
+
+
+def test_step_and_shard_settings_explain_their_mistakes(make_config: Callable[..., GoliveConfig]) -> None:
+    cases = {
+        'accessibility.shard="5/4"': "INDEX must be between 1 and COUNT",
+        'accessibility.shard="half"': 'expected "INDEX/COUNT" such as "2/4"',
+        'accessibility.journeys=[{name = "x", steps = [{click = "#a"}]}]': "the first step must be a goto",
+        'accessibility.journeys=[{name = "x", steps = [{goto = "/", click = "#a"}]}]': "exactly one of goto",
+        'accessibility.journeys=[{name = "x", steps = [{goto = "/"}, {fill = "#a"}]}]': "a fill step needs a value",
+        'accessibility.rule_impact={region = "huge"}': "accessibility.rule_impact.region",
+        'accessibility.checks=["colour"]': "accessibility.checks[0]",
+    }
+    for override, expected in cases.items():
+        with pytest.raises(ConfigError, match=re.escape(expected)):
+            make_config(override)
+    with pytest.raises(ConfigError, match=r"shard cannot be combined with crawl\.max_pages"):
+        make_config('accessibility.shard="1/2"', "accessibility.crawl.max_pages=5")
+
+
+def test_journey_steps_describe_themselves() -> None:
+    steps = [
+        JourneyStep(fill="#email", value="a@b.c"),
+        JourneyStep(press="Enter", selector="#q"),
+        JourneyStep(click="button"),
+    ]
+    assert [step.describe() for step in steps] == [
+        "fill '#email' with 'a@b.c'",
+        "press Enter in '#q'",
+        "click 'button'",
+    ]

@@ -1,0 +1,130 @@
+"""Journeys: walk a configured path through the service in one tab, auditing the page after each step.
+
+Transactions are where people get stuck, and their worst states (a form showing its errors) exist only after a
+user did something, so each step's resulting page is audited like any other page. A step that cannot be done
+ends the journey as an error naming the step; the states audited before it are kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from typing import TYPE_CHECKING
+
+from harness.suite import Target
+from suites.accessibility.artifacts import PageRecord, PageStatus
+from suites.accessibility.audit import (
+    AuditOptions,
+    BrowserLost,
+    PageAudit,
+    browser_gone,
+    inspect,
+    short_error,
+)
+from suites.accessibility.settings import Journey, JourneyStep
+from suites.accessibility.urls import origin
+
+if TYPE_CHECKING:
+    from playwright.async_api import BrowserContext, Page
+
+
+class StepFailed(Exception):
+    """A journey step could not be done; the message says why in one line."""
+
+
+def step_record(journey: Journey, number: int, step: JourneyStep, url: str) -> PageRecord:
+    """The index record for the state after step `number` (1-based) of `journey`."""
+    label = step.describe()
+    return PageRecord(
+        url=url,
+        requested=f"{journey.name} · step {number}: {label}",
+        source="journey",
+        journey=journey.name,
+        step=number,
+        step_label=label,
+    )
+
+
+async def _perform(page: Page, step: JourneyStep, target: Target, options: AuditOptions, timeout_s: float) -> None:
+    """Do one step; raise StepFailed when it cannot be done."""
+    timeout_ms = timeout_s * 1000
+    action, argument = step.action, step.argument
+    if action == "goto":
+        url = target.resolve(argument)
+        response = await page.goto(url, wait_until=options.wait_until, timeout=options.timeout_s * 1000)
+        if response is not None and response.status >= 400:
+            raise StepFailed(f"{url} answered HTTP {response.status}")
+        return
+    if action == "click":
+        await page.click(argument, timeout=timeout_ms)
+    elif action == "fill":
+        await page.fill(argument, step.value or "", timeout=timeout_ms)
+    elif action == "select":
+        await page.select_option(argument, step.value or "", timeout=timeout_ms)
+    elif action == "check":
+        await page.check(argument, timeout=timeout_ms)
+    elif action == "press":
+        if step.selector:
+            await page.press(step.selector, argument, timeout=timeout_ms)
+        else:
+            await page.keyboard.press(argument)
+    elif action == "wait_for":
+        await page.wait_for_selector(argument, state="visible", timeout=timeout_ms)
+    # A click or key press may have started a navigation (a form submission): let the next page load.
+    await page.wait_for_load_state(options.wait_until, timeout=options.timeout_s * 1000)
+
+
+async def run_journey(
+    context: BrowserContext, journey: Journey, target: Target, options: AuditOptions
+) -> list[PageAudit]:
+    """Walk `journey` in a new tab and audit each state; a failed step ends it with a STEP_ERROR record.
+
+    Only the loss of the whole browser raises (BrowserLost), so the caller can retry the journey from its start.
+    """
+    from playwright.async_api import Error as PlaywrightError
+
+    try:
+        page = await context.new_page()
+    except PlaywrightError as error:
+        raise BrowserLost(short_error(error)) from None
+    audits: list[PageAudit] = []
+    try:
+        last = len(journey.steps)
+        for number, step in enumerate(journey.steps, start=1):
+            started = time.monotonic()
+            try:
+                await _perform(page, step, target, options, journey.step_timeout)
+            except (PlaywrightError, StepFailed) as error:
+                if isinstance(error, PlaywrightError) and await browser_gone(context, error):
+                    raise BrowserLost(short_error(error)) from None
+                record = step_record(journey, number, step, page.url)
+                message = f"step {number} ({step.describe()}) failed: {short_error(error)}"
+                audits.append(PageAudit(_with(record, PageStatus.STEP_ERROR, message)))
+                break
+            if not step.audit:
+                continue
+            record = step_record(journey, number, step, page.url)
+            record.final_url = page.url
+            record.timing = {"step_ms": round((time.monotonic() - started) * 1000, 1)}
+            if origin(page.url) != origin(target.url):
+                message = f"this step left the target for {page.url}; that page was not audited"
+                audits.append(PageAudit(_with(record, PageStatus.OFFSITE, message)))
+                continue
+            try:
+                audit = inspect(page, context, record, options, keyboard=number == last)
+                audits.append(await asyncio.wait_for(audit, timeout=options.page_budget_s))
+            except TimeoutError:
+                message = f"the audit after this step took longer than {options.page_budget_s:g}s; journey stopped"
+                audits.append(PageAudit(_with(record, PageStatus.AUDIT_ERROR, message)))
+                break
+    finally:
+        with contextlib.suppress(PlaywrightError):
+            await page.close()
+    return audits
+
+
+def _with(record: PageRecord, status: PageStatus, error: str) -> PageRecord:
+    record.status = status
+    record.error = error
+    return record
