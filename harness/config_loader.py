@@ -72,6 +72,11 @@ def deep_merge(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str,
     return merged
 
 
+def _child(where: str, key: str) -> str:
+    """The location of `key` inside `where`: "golive.toml: target" then "golive.toml: target.headers"."""
+    return f"{where}.{key}" if ": " in where else f"{where}: {key}"
+
+
 def _expand_env(value: Any, where: str, environ: Mapping[str, str], secrets: set[str]) -> Any:
     """Replace ``${VAR}`` in every string; each value taken from the environment becomes a secret."""
     if isinstance(value, str):
@@ -86,7 +91,7 @@ def _expand_env(value: Any, where: str, environ: Mapping[str, str], secrets: set
 
         return _ENV_REFERENCE.sub(substitute, value)
     if isinstance(value, dict):
-        return {key: _expand_env(item, f"{where}.{key}", environ, secrets) for key, item in value.items()}
+        return {key: _expand_env(item, _child(where, key), environ, secrets) for key, item in value.items()}
     if isinstance(value, list):
         return [_expand_env(item, f"{where}[{index}]", environ, secrets) for index, item in enumerate(value)]
     return value
@@ -200,11 +205,11 @@ def load_config(
         if profile not in profiles:
             known = ", ".join(sorted(profiles)) or "none defined"
             raise ConfigError(f"profile {profile!r} is not defined in [profiles] (available: {known})")
-        raw = deep_merge(raw, _expand_env(profiles[profile], f"profiles.{profile}", env, secrets))
+        raw = deep_merge(raw, _expand_env(profiles[profile], f"{path}: profiles.{profile}", env, secrets))
         sources.append(f"profile {profile}")
     for option in overrides or []:
         parts, value = parse_set_option(option)
-        value = _expand_env(value, f"--set {'.'.join(parts)}", env, secrets)
+        value = _expand_env(value, f"--set: {'.'.join(parts)}", env, secrets)
         raw = deep_merge(raw, _nest(parts, value))
         sources.append("--set")
     if target is not None:
