@@ -51,4 +51,4 @@ def describe(comparison: dict[str, Any]) -> str:
     """One line for the console and the summary."""
     parts = [f"{comparison['new_findings']} new finding(s)", f"{comparison['resolved_findings']} resolved"]
     verdict = comparison.get("previous_verdict")
-    return f"since run {comparison['previous_run_id']} ({verdict}): " + ", ".join(parts)
+    return f"Since run {comparison['previous_run_id']} ({verdict}): " + ", ".join(parts)

@@ -68,5 +68,5 @@ class Console:
         if result.verdict is Verdict.READY and len(result.reasons) <= 1:
             print("  (no warnings)", file=out)
         if result.comparison is not None:
-            print(f"Compared {describe(result.comparison)}", file=out)
+            print(describe(result.comparison), file=out)
         print(f"Report: {event.run_dir / 'report.html'}", file=out, flush=True)

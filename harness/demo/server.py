@@ -13,6 +13,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 SLOW_SECONDS = 1.2
+# A fixed port keeps the demo's target URL the same from run to run, so each report can show what changed.
+PREFERRED_PORT = 8421
 
 # A 1x1 transparent PNG, so the page's <img> loads.
 _PIXEL = base64.b64decode(
@@ -109,11 +111,15 @@ class DemoServer(ThreadingHTTPServer):
 
 
 def main() -> None:
-    """Bind to 127.0.0.1 (port 0 picks a free one), print the URL on stdout, serve until stopped."""
+    """Bind to 127.0.0.1 (the preferred port, else a free one), print the URL on stdout, serve until stopped."""
     parser = argparse.ArgumentParser(description="golive's demo service (loopback only)")
-    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--port", type=int, default=PREFERRED_PORT, help="0 picks any free port")
     args = parser.parse_args()
-    server = DemoServer(("127.0.0.1", args.port), DemoHandler)
+    try:
+        server = DemoServer(("127.0.0.1", args.port), DemoHandler)
+    except OSError:
+        # The usual port is taken: any free one will do, at the cost of the run-to-run comparison.
+        server = DemoServer(("127.0.0.1", 0), DemoHandler)
     print(f"http://127.0.0.1:{server.server_address[1]}", flush=True)
     try:
         server.serve_forever()

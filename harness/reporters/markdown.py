@@ -57,7 +57,7 @@ def render_markdown(result: RunResult) -> str:
 
 
 def _comparison(comparison: dict[str, Any]) -> list[str]:
-    lines = ["### Since the previous run", "", describe(comparison).capitalize(), ""]
+    lines = ["### Since the previous run", "", describe(comparison), ""]
     lines += [f"- new: {_cell(label)}" for label in comparison.get("new", [])[:_MAX_REASONS]]
     lines += [f"- resolved: {_cell(label)}" for label in comparison.get("resolved", [])[:_MAX_REASONS]]
     for change in comparison.get("metric_changes", [])[:_MAX_REASONS]:

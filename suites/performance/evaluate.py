@@ -346,10 +346,11 @@ def evaluate_run(artifact_dir: Path, config: GoliveConfig, today: dt.date) -> Su
         steady_rows = {row["endpoint"]: row for row in _endpoint_rows(steady_stats, steady_seconds)}
         rows = [blend(row, steady_rows.get(row["endpoint"], {})) for row in rows]
         endpoint_view, endpoint_seconds = steady_stats, steady_seconds
-        ramp = began - total.start_time if total.start_time is not None else None
+        # Spawning can complete a moment before Locust's first request is timed, so the difference may be < 0.
+        ramp = max(0.0, began - total.start_time) if total.start_time is not None else None
         notes.append(
             "Throughput and latency percentiles are steady-state figures: they leave out the ramp-up"
-            + (f" (the first {ramp:.0f}s)" if ramp is not None else "")
+            + (_ramp_length(ramp) if ramp is not None else "")
             + "; requests, failures, error ratio and max latency count the whole run, so nothing that went wrong "
             "is left out"
         )
@@ -416,3 +417,8 @@ def evaluate_run(artifact_dir: Path, config: GoliveConfig, today: dt.date) -> Su
         notes=tuple(notes),
         details=details,
     )
+
+
+def _ramp_length(seconds: float) -> str:
+    """How long the ramp-up lasted, as a reader would say it."""
+    return " (under a second)" if seconds < 1 else f" (the first {seconds:.0f}s)"

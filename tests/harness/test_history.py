@@ -62,7 +62,7 @@ def test_comparison_lists_new_and_resolved_findings_and_big_metric_changes(tmp_p
     assert comparison["resolved"] == ["security: missing-csp on http://127.0.0.1:8000/"]
     # rps moved by less than 10%: noise, not listed.
     assert comparison["metric_changes"] == [{"suite": "performance", "metric": "p95_ms", "before": 1240, "after": 2000}]
-    assert describe(comparison).startswith(f"since run {before.run_id} (NOT_READY): 0 new finding(s), 1 resolved")
+    assert describe(comparison).startswith(f"Since run {before.run_id} (NOT_READY): 0 new finding(s), 1 resolved")
     assert "p95_ms: 1240 → 2000" in render_markdown(dataclasses.replace(now, comparison=comparison))
 
 
