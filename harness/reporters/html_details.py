@@ -40,6 +40,8 @@ class Layout:
     first: tuple[str, ...] = ()
     hide: tuple[str, ...] = ()
     redundant: tuple[tuple[str, str], ...] = ()
+    # Columns holding a file path relative to the run folder (where report.html is), shown as a link.
+    links: tuple[str, ...] = ()
 
 
 _ENDPOINTS = Layout(
@@ -53,8 +55,9 @@ _ERRORS = Layout(
 _BY_RULE = Layout(first=("rule", "title", "impact", "count", "waived", "pages"), hide=("help_url",))
 _BY_PAGE = Layout(
     first=("page", "url", "status", "http_status", "violations"),
-    hide=("final_url", "screenshot", "result_file", "timing", "source"),
+    hide=("final_url", "result_file", "timing", "source"),
     redundant=(("url", "page"),),
+    links=("screenshot",),
 )
 
 # Headings for keys suites are known to use; other keys are humanised.
@@ -120,9 +123,25 @@ def records_table(caption: str, records: Any, layout: Layout = Layout()) -> str:
         return generic(caption, records)
     columns = _columns(rows, layout)
     numeric = [all(is_number(r.get(c)) or r.get(c) is None for r in rows) for c in columns]
-    body = [[cell(record.get(column), _leaf(column)) for column in columns] for record in rows[:MAX_ROWS]]
+    body = [
+        [
+            _link(record.get(column), record) if column in layout.links else cell(record.get(column), _leaf(column))
+            for column in columns
+        ]
+        for record in rows[:MAX_ROWS]
+    ]
     headers = [short_label(_leaf(column)) for column in columns]
     return table(caption, headers, body, numeric=numeric) + _more(len(rows))
+
+
+def _link(path: Any, record: Mapping[str, Any]) -> str:
+    """A link to a run-folder file (a screenshot); anything that is not a plain relative path stays text."""
+    if not isinstance(path, str) or not path:
+        return "—"
+    if "://" in path or path.startswith(("/", "\\")) or ".." in path.split("/"):
+        return esc_long(path)
+    about = record.get("page") or record.get("url") or ""
+    return f'<a href="{esc(path)}">View{esc(" " + str(about) if about else "")}</a>'
 
 
 def _flatten(record: Mapping[Any, Any]) -> dict[str, Any]:

@@ -563,3 +563,16 @@ def test_changes_since_the_previous_run_are_shown() -> None:
     assert "accessibility: region on http://127.0.0.1:8000/" in html
     assert "1240" in html
     assert 'id="since"' not in render_html(sample_run())
+
+
+def test_screenshots_of_failing_pages_are_linked_relative_to_the_run_folder() -> None:
+    by_page = [
+        {"page": "/start", "status": "audited", "screenshot": "artifacts/accessibility/pages/002-start.jpeg"},
+        {"page": "/evil", "status": "audited", "screenshot": "../../etc/passwd"},
+        {"page": "/other", "status": "audited", "screenshot": "javascript://alert(1)"},
+    ]
+    suite = SuiteResult("accessibility", checks=(Check("x", Status.PASS, "ok"),), details={"by_page": by_page})
+    html = render_html(dataclasses.replace(rich_run(), suites={"accessibility": suite}))
+    assert '<a href="artifacts/accessibility/pages/002-start.jpeg">View /start</a>' in html
+    assert 'href="../../etc/passwd"' not in html
+    assert 'href="javascript' not in html
