@@ -25,7 +25,7 @@ def check_reachable(target: Target, timeout: float = PREFLIGHT_TIMEOUT_SECONDS) 
         connection = http.client.HTTPConnection(host, parts.port, timeout=timeout)
     hint = "check target.url and that the service is running"
     try:
-        connection.request("HEAD", parts.path or "/", headers=dict(target.headers))
+        connection.request("HEAD", parts.path or "/", headers=target.request_headers())
         connection.getresponse().read()
     except ConnectionRefusedError:
         return f"target {target.url} is unreachable: connection refused; {hint}"

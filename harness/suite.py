@@ -54,6 +54,15 @@ class Target:
         """Whether load tests and active scans may run here: loopback, or a host listed in allowed_hosts."""
         return is_loopback_host(self.host) or self.host.lower() in {h.lower() for h in self.allowed_hosts}
 
+    def request_headers(self) -> dict[str, str]:
+        """What every request to the target carries: `headers`, with `cookies` folded into one Cookie header."""
+        headers = dict(self.headers)
+        if self.cookies:
+            cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+            existing = headers.pop("Cookie", None) or headers.pop("cookie", None)
+            headers["Cookie"] = f"{existing}; {cookie}" if existing else cookie
+        return headers
+
     def resolve(self, path_or_url: str) -> str:
         """An absolute URL for a configured path (``/start``) or URL."""
         if path_or_url.startswith(("http://", "https://")):

@@ -30,16 +30,6 @@ from suites.performance.shapes import LoadPlan, plan_for
 _ANY_ADDRESS = ("*", "", "0.0.0.0", "::")
 
 
-def request_headers(target: Target) -> dict[str, str]:
-    """Headers for every request: `target.headers`, with `target.cookies` folded into one Cookie header."""
-    headers = dict(target.headers)
-    if target.cookies:
-        cookie = "; ".join(f"{name}={value}" for name, value in target.cookies.items())
-        existing = headers.pop("Cookie", None) or headers.pop("cookie", None)
-        headers["Cookie"] = f"{existing}; {cookie}" if existing else cookie
-    return headers
-
-
 def scenarios_json(settings: PerformanceSettings) -> str | None:
     """`[[performance.scenarios]]` as the built-in locustfile reads them, or None when `paths` are used."""
     if not settings.scenarios:
@@ -66,7 +56,7 @@ def locust_environment(settings: PerformanceSettings, target: Target, artifact_d
         protocol.ENV_TARGET_URL: target.url,
         protocol.ENV_PATHS: json.dumps(settings.paths),
         protocol.ENV_THINK_TIME: json.dumps(settings.think_time),
-        protocol.ENV_HEADERS: json.dumps(request_headers(target)),
+        protocol.ENV_HEADERS: json.dumps(target.request_headers()),
         protocol.ENV_USER_CLASS: settings.user_class,
         protocol.ENV_ERRORS_FILE: str(artifact_dir / protocol.ERRORS_JSON),
         protocol.ENV_STEPS_FILE: str(artifact_dir / protocol.STEPS_JSON),

@@ -127,9 +127,7 @@ class HttpProber:
 
     def _request_headers(self, extra: Mapping[str, str]) -> dict[str, str]:
         headers = {"User-Agent": USER_AGENT, "Accept": "*/*"}
-        headers.update(self._target.headers)
-        if self._target.cookies:
-            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self._target.cookies.items())
+        headers.update(self._target.request_headers())
         headers.update(extra)
         return headers
 

@@ -214,9 +214,7 @@ def target_headers_in_zap(session: ZapSession, target: Target) -> Iterator[list[
 
     Yields the header names that were set up; values go to ZAP only and are never recorded.
     """
-    headers = dict(target.headers)
-    if target.cookies:
-        headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in target.cookies.items())
+    headers = target.request_headers()
     added: list[str] = []
 
     def add(name: str, value: str) -> Callable[[Any], Any]:

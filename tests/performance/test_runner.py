@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +19,6 @@ from suites.performance.suite import (
     gather_error,
     hard_timeout,
     locust_environment,
-    request_headers,
 )
 
 MakeConfig = Callable[..., GoliveConfig]
@@ -63,7 +63,7 @@ def test_environment_carries_paths_headers_and_cookies(tmp_path: Path, make_conf
     env = locust_environment(config.performance, target, tmp_path)
     assert env[protocol.ENV_PATHS] == '["/", "/start"]'
     assert env[protocol.ENV_THINK_TIME] == "[1.0, 2.0]"
-    assert request_headers(target) == {"Authorization": "Bearer x", "Cookie": "session=abc"}
+    assert json.loads(env[protocol.ENV_HEADERS]) == {"Authorization": "Bearer x", "Cookie": "session=abc"}
     assert env[protocol.ENV_ERRORS_FILE] == str(tmp_path / protocol.ERRORS_JSON)
 
 
