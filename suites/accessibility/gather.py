@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from harness.rundir import utc_timestamp
 from harness.suite import GatherContext, GatherError, Target, write_atomic
 from suites.accessibility.artifacts import (
     INDEX,
@@ -60,10 +61,6 @@ ALLOW_CROSS_ORIGIN_FRAMES_JS = (
 )
 # A calendar or search page links to endless variants of itself; a few of one path are enough to audit it.
 MAX_QUERY_VARIANTS = 3
-
-
-def _utc_now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -233,7 +230,7 @@ class AuditRun:
         self.discovery: dict[str, Any] = {}
         self.shard: dict[str, Any] | None = None
         self.notes: list[str] = []
-        self.started_at = _utc_now()
+        self.started_at = utc_timestamp(dt.datetime.now(dt.UTC))
         for requested in self.settings.pages:
             self.plan(self.target.resolve(requested), requested)
         for journey in self.settings.journeys:
@@ -519,7 +516,7 @@ class AuditRun:
             "concurrency": self.settings.concurrency,
             "shard": self.shard,
             "started_at": self.started_at,
-            "finished_at": _utc_now(),
+            "finished_at": utc_timestamp(dt.datetime.now(dt.UTC)),
             "browser_restarts": self.restarts,
             "discovery": self.discovery,
             "notes": self.notes,

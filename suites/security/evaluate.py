@@ -140,16 +140,20 @@ def _severity_checks(
             continue
         open_ = [f for f in gated if f.severity is severity and f.waived is None]
         waived = sum(1 for f in gated if f.severity is severity and f.waived is not None)
-        waived_text = f" ({waived} waived)" if waived else ""
-        rules = f": {_rule_summary(open_)}" if open_ else ""
+        # Thresholds have the shape of a Band (an upper limit), as the accessibility suite's impact checks do.
+        threshold: dict[str, int] | None
         if severity.value in settings.fail_on:
-            status, threshold, gate = (Status.FAIL if open_ else Status.PASS), {"fail_above": 0}, "fail_on"
+            status, threshold = (Status.FAIL if open_ else Status.PASS), {"fail": 0}
         elif severity.value in settings.warn_on:
-            status, threshold, gate = (Status.WARN if open_ else Status.PASS), {"warn_above": 0}, "warn_on"
+            status, threshold = (Status.WARN if open_ else Status.PASS), {"warn": 0}
         else:
-            status, threshold, gate = Status.PASS, None, None
-        gate_text = f", {gate} allows 0" if open_ and gate else (", not gated" if open_ else "")
-        message = f"{len(open_)} open {severity.value} finding(s){gate_text}{rules}{waived_text}"
+            status, threshold = Status.PASS, None
+        plural = "" if len(open_) == 1 else "s"
+        message = f"{len(open_)} open {severity.value} finding{plural}" if open_ else f"no {severity.value} findings"
+        if open_:
+            message += f" ({_rule_summary(open_)})" + ("" if threshold else " (not gated)")
+        if waived:
+            message += f"; {waived} waived"
         checks.append(Check(check_id, status, message, measured=len(open_), threshold=threshold))
     return checks
 

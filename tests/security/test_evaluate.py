@@ -97,6 +97,14 @@ def test_zap_alerts_map_to_findings(make_config: Build, today: dt.date) -> None:
     assert status_of(result, "severity_medium") is Status.WARN
     assert status_of(result, "severity_low") is Status.PASS
     assert result.status is Status.FAIL
+    checks = {check.id: check for check in result.checks}
+    assert (checks["severity_high"].message, checks["severity_high"].threshold) == (
+        "1 open high finding (40012)",
+        {"fail": 0},
+    )
+    assert checks["severity_medium"].threshold == {"warn": 0}
+    assert checks["severity_low"].message == "1 open low finding (10021) (not gated)"
+    assert checks["severity_critical"].message == "no critical findings"
 
 
 def test_required_and_unreachable_is_an_error_with_one_line(make_config: Build, today: dt.date) -> None:
