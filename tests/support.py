@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socketserver
 import subprocess
 import sys
 import threading
@@ -80,11 +81,17 @@ def serve(routes: RouteTable, *, default: Route | None = None) -> Iterator[Local
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = _QuietServer(("127.0.0.1", 0), Handler)
+    with serving(_QuietServer(("127.0.0.1", 0), Handler)) as port:
+        yield LocalServer(f"http://127.0.0.1:{port}", seen)
+
+
+@contextmanager
+def serving(server: socketserver.BaseServer) -> Iterator[int]:
+    """Run `server` in a background thread and yield its port; shut it down and close it afterwards."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield LocalServer(f"http://127.0.0.1:{server.server_address[1]}", seen)
+        yield int(server.server_address[1])  # type: ignore[index]
     finally:
         server.shutdown()
         server.server_close()

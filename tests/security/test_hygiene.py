@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import ssl
-import threading
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,7 +28,7 @@ from tests.security.sites import (
 from tests.security.sites import (
     GOOD_HEADERS as GOOD_PAGE_HEADERS,
 )
-from tests.support import Route, serve
+from tests.support import Route, serve, serving
 
 pytestmark = pytest.mark.integration
 
@@ -169,14 +168,8 @@ def tls_site(days_valid: float = 1, accept_legacy: bool = False) -> Iterator[str
         context.set_ciphers("DEFAULT:@SECLEVEL=0")
     certificate.configure_cert(context)
     server.socket = context.wrap_socket(server.socket, server_side=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"https://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(server) as port:
+        yield f"https://127.0.0.1:{port}"
 
 
 @pytest.fixture

@@ -31,6 +31,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.support import serving
+
 STUB_KEY = "stub-zap-key-0123"
 
 
@@ -428,15 +430,8 @@ def make_server(state: ZapStubState, host: str = "127.0.0.1", port: int = 0) -> 
 def zap_stub(state: ZapStubState | None = None) -> Iterator[RunningStub]:
     """Serve the stub ZAP API on a free loopback port; stop it afterwards."""
     stub_state = state or ZapStubState()
-    server = make_server(stub_state)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield RunningStub(f"http://127.0.0.1:{server.server_address[1]}", stub_state)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(make_server(stub_state)) as port:
+        yield RunningStub(f"http://127.0.0.1:{port}", stub_state)
 
 
 def _log(message: str) -> None:
