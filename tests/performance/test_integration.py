@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from suites.performance import protocol
+from suites.performance.gather import gather_error
 from suites.performance.runner import BUILTIN_LOCUSTFILE, LocustSpec, run_locust
-from suites.performance.suite import gather_error
 from tests.support import REPO_ROOT, LocalServer, Route, RouteTable, free_port, run_golive, serve
 
 pytestmark = pytest.mark.integration

@@ -13,13 +13,9 @@ from harness.redaction import Redactor
 from harness.settings import GoliveConfig
 from harness.suite import GatherContext, GatherError, Target
 from suites.performance import protocol
+from suites.performance.gather import gather_error, hard_timeout, locust_environment
 from suites.performance.runner import BUILTIN_LOCUSTFILE, LocustOutcome, LocustSpec, format_progress, summarise_stderr
-from suites.performance.suite import (
-    PerformanceSuite,
-    gather_error,
-    hard_timeout,
-    locust_environment,
-)
+from suites.performance.suite import PerformanceSuite
 
 MakeConfig = Callable[..., GoliveConfig]
 

@@ -14,9 +14,9 @@ from harness.settings import GoliveConfig
 from harness.suite import Target
 from suites.performance import protocol
 from suites.performance.evaluate import step_limits
+from suites.performance.gather import hard_timeout, locust_environment, worker_command
 from suites.performance.runner import BUILTIN_LOCUSTFILE, HOOKS_FILE, LocustSpec, MasterSpec, format_progress
 from suites.performance.shapes import plan_for
-from suites.performance.suite import hard_timeout, locust_environment, worker_command
 
 MakeConfig = Callable[..., GoliveConfig]
 
