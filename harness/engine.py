@@ -32,7 +32,7 @@ from harness.redaction import Redactor
 from harness.registry import get_suite, suite_names
 from harness.rundir import create_run_dir, new_run_id, point_latest, utc_timestamp
 from harness.settings import GoliveConfig
-from harness.suite import EvaluateContext, GatherContext, GatherError, Target, write_atomic
+from harness.suite import EvaluateContext, GatherContext, GatherError, Suite, Target, write_atomic
 from harness.verdict import decide
 
 GATHER_STATE = "gather.json"
@@ -49,6 +49,18 @@ class RunPlan:
     secrets: frozenset[str] = frozenset()
     profile: str | None = None
     today: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass(frozen=True)
+class RunIdentity:
+    """What names a run in its result: set when it starts, kept when it is evaluated again."""
+
+    run_id: str
+    target: str
+    started_at: str
+    profile: str | None
+    interrupted: bool
+    finished_at: str = ""  # empty: now
 
 
 class Emitter:
@@ -74,15 +86,15 @@ def _read_gather_state(artifact_dir: Path) -> dict[str, Any] | None:
     return state
 
 
-def _gather(name: str, context: GatherContext, preflight_error: str | None) -> dict[str, Any]:
+def _gather(suite: Suite, context: GatherContext, preflight_error: str | None) -> dict[str, Any]:
     """Run one suite's gather step and describe how it ended; never raises but for KeyboardInterrupt."""
     started = utc_timestamp(dt.datetime.now(dt.UTC))
-    state: dict[str, Any] = {"suite": name, "started_at": started, "completed": False, "error": None}
+    state: dict[str, Any] = {"suite": suite.name, "started_at": started, "completed": False, "error": None}
     if preflight_error is not None:
         state["error"] = preflight_error
         return state
     try:
-        get_suite(name).gather(context)
+        suite.gather(context)
     except GatherError as error:
         state["error"] = str(error) or "the suite could not measure"
     except KeyboardInterrupt:
@@ -105,6 +117,10 @@ def judge_suite(name: str, artifact_dir: Path, config: GoliveConfig, today: dt.d
     if state is None:
         return SuiteResult(name=name, error=f"no saved artifacts for {name} in {artifact_dir}")
     gather_error = state.get("error")
+    if gather_error and not any(path.name != GATHER_STATE for path in artifact_dir.iterdir()):
+        # Nothing was gathered (the target was unreachable, the tool never started): the cause is the one
+        # reason; judging empty artifacts would only add "not measured" lines that hide it.
+        return SuiteResult(name=name, error=str(gather_error))
     try:
         result = get_suite(name).evaluate(EvaluateContext(artifact_dir, config, today))
     except Exception as error:
@@ -116,46 +132,36 @@ def judge_suite(name: str, artifact_dir: Path, config: GoliveConfig, today: dt.d
     return result
 
 
-def _with_comparison(result: RunResult, out_dir: Path) -> RunResult:
-    """Attach what changed since the previous run of the same target recorded in `out_dir`'s history."""
-    previous = HistoryStore(out_dir).previous(result.target, result.run_id)
-    return replace(result, comparison=compare(result, previous))
-
-
 def _not_run(name: str, reason: str) -> SuiteResult:
     return SuiteResult(name=name, checks=(Check(id="suite", status=Status.ERROR, message=reason),))
 
 
-def _finish(
-    plan_config: GoliveConfig,
-    run_id: str,
-    started_at: str,
+def _conclude(
+    identity: RunIdentity,
     suites: dict[str, SuiteResult],
-    profile: str | None,
+    config: GoliveConfig,
     redactor: Redactor,
-    interrupted: bool,
-    preflight_error: str | None = None,
+    out_dir: Path,
 ) -> RunResult:
+    """The verdict and its reasons for `suites`, as a RunResult compared with the previous run in `out_dir`."""
     verdict, reasons = decide(suites)
-    if preflight_error is not None:
-        # Every suite carries the same cause; say it once.
-        reasons = [preflight_error, *(reason for reason in reasons if preflight_error not in reason)]
-    if interrupted:
+    if identity.interrupted:
         reasons = ["the run was interrupted before it finished; results are partial", *reasons]
-    saved_config = json.loads(redactor.text(plan_config.model_dump_json()))
-    return RunResult(
-        run_id=run_id,
-        target=plan_config.target.url,
-        started_at=started_at,
-        finished_at=utc_timestamp(dt.datetime.now(dt.UTC)),
+    result = RunResult(
+        run_id=identity.run_id,
+        target=identity.target,
+        started_at=identity.started_at,
+        finished_at=identity.finished_at or utc_timestamp(dt.datetime.now(dt.UTC)),
         verdict=verdict,
         reasons=tuple(reasons),
         suites=suites,
-        profile=profile,
-        interrupted=interrupted,
+        profile=identity.profile,
+        interrupted=identity.interrupted,
         golive_version=__version__,
-        config=saved_config,
+        config=json.loads(redactor.text(config.model_dump_json())),
     )
+    previous = HistoryStore(out_dir).previous(result.target, result.run_id)
+    return replace(result, comparison=compare(result, previous))
 
 
 def execute_run(plan: RunPlan, emit: Callable[[Event], None]) -> RunResult:
@@ -173,7 +179,6 @@ def execute_run(plan: RunPlan, emit: Callable[[Event], None]) -> RunResult:
         name: skipped_suite(name, "not requested") for name in suite_names() if name not in plan.suites
     }
     interrupted = False
-    preflight_error: str | None = None
     try:
         preflight_error = check_reachable(target)
         for name in plan.suites:
@@ -189,10 +194,8 @@ def execute_run(plan: RunPlan, emit: Callable[[Event], None]) -> RunResult:
                 else:
                     results[name] = _not_run(name, INTERRUPTED)
     ordered = {name: results[name] for name in suite_names() if name in results}
-    result = _finish(
-        plan.config, run_id, utc_timestamp(now), ordered, plan.profile, redactor, interrupted, preflight_error
-    )
-    result = _with_comparison(result, plan.out_dir)
+    identity = RunIdentity(run_id, target.url, utc_timestamp(now), plan.profile, interrupted)
+    result = _conclude(identity, ordered, plan.config, redactor, plan.out_dir)
     emit(RunFinished(result, run_dir))
     return result
 
@@ -207,13 +210,13 @@ def _run_suite(
     emit: Callable[[Event], None],
 ) -> SuiteResult:
     try:
-        title = get_suite(name).title
+        suite = get_suite(name)
     except Exception as error:  # a suite that cannot even load is an error of that suite alone
         emit(SuiteStarted(name, name))
         result = SuiteResult(name=name, error=f"suite could not be loaded: {type(error).__name__}: {error}")
         emit(SuiteFinished(name, result, 0.0))
         return result
-    emit(SuiteStarted(name, title))
+    emit(SuiteStarted(name, suite.title))
     began = time.monotonic()
     artifact_dir = run_dir / "artifacts" / name
     artifact_dir.mkdir(parents=True, exist_ok=True)
@@ -222,7 +225,7 @@ def _run_suite(
         emit(SuiteProgressed(name, redactor.text(message)))
 
     context = GatherContext(target, plan.config, artifact_dir, redactor, progress)
-    state = _gather(name, context, preflight_error)
+    state = _gather(suite, context, preflight_error)
     state["error"] = redactor.text(state["error"]) if state["error"] else None
     _write_gather_state(artifact_dir, state)
     redactor.scrub_tree(artifact_dir)
@@ -264,22 +267,14 @@ def execute_evaluation(
         began = time.monotonic()
         results[name] = judge_suite(name, run_dir / "artifacts" / name, config, today)
         emit(SuiteFinished(name, results[name], time.monotonic() - began))
-    verdict, reasons = decide(results)
-    if saved.get("interrupted"):
-        reasons = ["the run was interrupted before it finished; results are partial", *reasons]
-    result = RunResult(
-        run_id=saved["run_id"],
-        target=saved.get("target", ""),
-        started_at=saved.get("started_at", ""),
+    identity = RunIdentity(
+        saved["run_id"],
+        saved.get("target", ""),
+        saved.get("started_at", ""),
+        saved.get("profile"),
+        bool(saved.get("interrupted")),
         finished_at=saved.get("finished_at", ""),
-        verdict=verdict,
-        reasons=tuple(reasons),
-        suites=results,
-        profile=saved.get("profile"),
-        interrupted=bool(saved.get("interrupted")),
-        golive_version=__version__,
-        config=json.loads(Redactor(secrets).text(config.model_dump_json())),
     )
-    result = _with_comparison(result, run_dir.parent)
+    result = _conclude(identity, results, config, Redactor(secrets), run_dir.parent)
     emit(RunFinished(result, run_dir))
     return result

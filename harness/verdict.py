@@ -8,17 +8,26 @@ from harness.models import Status, SuiteResult, Verdict
 
 
 def reasons_for(suites: Mapping[str, SuiteResult]) -> list[str]:
-    """Every reason a reader needs: failures first, then errors, then warnings, then notes."""
-    by_status: dict[Status, list[str]] = {Status.FAIL: [], Status.ERROR: [], Status.WARN: []}
-    notes: list[str] = []
+    """Every reason a reader needs: failures first, then errors, then warnings, then notes.
+
+    A message several suites share (an unreachable target stops them all) is said once, naming them all.
+    """
+    ranked = (Status.FAIL, Status.ERROR, Status.WARN)
+    # (status or None for a note, message) -> the suites that said it, in order.
+    said: dict[tuple[Status | None, str], list[str]] = {}
     for name, suite in suites.items():
         for check in suite.checks:
-            if check.status in by_status:
-                by_status[check.status].append(f"{name}: {check.message} ({check.status.value})")
+            if check.status in ranked:
+                said.setdefault((check.status, check.message), []).append(name)
         if suite.error is not None:
-            by_status[Status.ERROR].append(f"{name}: {suite.error} (error)")
-        notes.extend(f"{name}: {note}" for note in suite.notes)
-    return [*by_status[Status.FAIL], *by_status[Status.ERROR], *by_status[Status.WARN], *notes]
+            said.setdefault((Status.ERROR, suite.error), []).append(name)
+        for note in suite.notes:
+            said.setdefault((None, note), []).append(name)
+    order = {status: rank for rank, status in enumerate((*ranked, None))}
+    return [
+        f"{', '.join(names)}: {message}" + (f" ({status.value})" if status is not None else "")
+        for (status, message), names in sorted(said.items(), key=lambda item: order[item[0][0]])
+    ]
 
 
 def decide(suites: Mapping[str, SuiteResult]) -> tuple[Verdict, list[str]]:

@@ -79,6 +79,7 @@ def test_unreachable_target_is_inconclusive_with_one_line_reason(tmp_path: Path)
     assert done.returncode == 2, done.stderr
     assert "Verdict: INCONCLUSIVE" in done.stdout
     assert f"target {url} is unreachable: connection refused" in done.stdout
+    assert done.stdout.count("\n  - ") == 1, "the one cause, said once, with no knock-on 'not measured' lines"
     for name in ("result.json", "report.html", "summary.md", "junit.xml"):
         assert (tmp_path / "out" / "latest" / name).is_file(), name
 

@@ -96,3 +96,12 @@ def test_fingerprint_is_stable_across_volatile_url_parts() -> None:
     assert first == second
     assert first != fingerprint("security", "10038", "http://host/b", "q")
     assert normalise_url("HTTPS://Example.org:443") == "https://example.org/"
+
+
+def test_a_cause_several_suites_share_is_said_once() -> None:
+    cause = "target http://127.0.0.1:1 is unreachable: connection refused"
+    verdict, reasons = decide(
+        {"performance": suite("performance", error=cause), "security": suite("security", Status.WARN, error=cause)}
+    )
+    assert verdict is Verdict.INCONCLUSIVE
+    assert reasons == [f"performance, security: {cause} (error)", "security: check 0 warn (warn)"]
