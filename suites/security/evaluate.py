@@ -120,8 +120,13 @@ def _policy_action(finding: Finding) -> str | None:
     return str(action) if action else None
 
 
+def _rule_label(finding: Finding) -> str:
+    """golive's own ids read on their own (missing-csp); a ZAP pluginId needs the alert's name beside it."""
+    return f"{finding.title} [ZAP {finding.rule}]" if finding.rule.isdigit() else finding.rule
+
+
 def _rule_summary(findings: Sequence[Finding], limit: int = 4) -> str:
-    counts = Counter(finding.rule for finding in findings)
+    counts = Counter(_rule_label(finding) for finding in findings)
     shown = [f"{rule} x{count}" if count > 1 else rule for rule, count in counts.most_common(limit)]
     more = len(counts) - len(shown)
     return ", ".join(shown) + (f" and {more} more rule(s)" if more > 0 else "")

@@ -99,11 +99,11 @@ def test_zap_alerts_map_to_findings(make_config: Build, today: dt.date) -> None:
     assert result.status is Status.FAIL
     checks = {check.id: check for check in result.checks}
     assert (checks["severity_high"].message, checks["severity_high"].threshold) == (
-        "1 open high finding (40012)",
+        "1 open high finding (Cross Site Scripting (Reflected) [ZAP 40012])",
         {"fail": 0},
     )
     assert checks["severity_medium"].threshold == {"warn": 0}
-    assert checks["severity_low"].message == "1 open low finding (10021) (not gated)"
+    assert checks["severity_low"].message.endswith("[ZAP 10021]) (not gated)")
     assert checks["severity_critical"].message == "no critical findings"
 
 
