@@ -152,21 +152,21 @@ async def browser_gone(context: BrowserContext, error: BaseException) -> bool:
     return False
 
 
-async def audit_page(page: Page, context: BrowserContext, record: PageRecord, options: AuditOptions) -> PageAudit:
-    """Open `record.url` in `page` (a tab of `context`, new or reused) and audit it.
+async def audit_page(page: Page, record: PageRecord, options: AuditOptions) -> PageAudit:
+    """Open `record.url` in `page` (a tab, new or reused) and audit it.
 
     Load failures, off-site redirects and axe errors are recorded on the returned record, whose `reusable`
     answer says whether the tab is in a known state for the next page. Only the loss of the whole browser
     raises (BrowserLost), and unknown configured rules raise UnknownRules.
     """
     try:
-        return await asyncio.wait_for(_audit_in(page, context, record, options), timeout=options.page_budget_s)
+        return await asyncio.wait_for(_audit_in(page, record, options), timeout=options.page_budget_s)
     except TimeoutError:
         message = f"the audit of this page took longer than {options.page_budget_s:g}s and was stopped"
         return PageAudit(dataclasses.replace(record, status=PageStatus.AUDIT_ERROR, error=message))
 
 
-async def _audit_in(page: Page, context: BrowserContext, record: PageRecord, options: AuditOptions) -> PageAudit:
+async def _audit_in(page: Page, record: PageRecord, options: AuditOptions) -> PageAudit:
     from playwright.async_api import Error as PlaywrightError
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
@@ -177,7 +177,7 @@ async def _audit_in(page: Page, context: BrowserContext, record: PageRecord, opt
         message = f"did not load within {options.timeout_s:g}s"
         return PageAudit(dataclasses.replace(record, status=PageStatus.LOAD_ERROR, error=message))
     except PlaywrightError as error:
-        if await browser_gone(context, error):
+        if await browser_gone(page.context, error):
             raise BrowserLost(short_error(error)) from None
         return PageAudit(dataclasses.replace(record, status=PageStatus.LOAD_ERROR, error=short_error(error)))
     load_ms = round((time.monotonic() - started) * 1000, 1)
@@ -191,12 +191,10 @@ async def _audit_in(page: Page, context: BrowserContext, record: PageRecord, opt
         reason = response.status_text if response is not None and response.status_text else ""
         message = f"HTTP {status}{' ' + reason if reason else ''}"
         return PageAudit(dataclasses.replace(record, status=PageStatus.LOAD_ERROR, error=message))
-    return await inspect(page, context, record, options)
+    return await inspect(page, record, options)
 
 
-async def inspect(
-    page: Page, context: BrowserContext, record: PageRecord, options: AuditOptions, keyboard: bool = True
-) -> PageAudit:
+async def inspect(page: Page, record: PageRecord, options: AuditOptions, keyboard: bool = True) -> PageAudit:
     """Audit the page as it is now: axe, then golive's checks, then the outlined screenshot and links.
 
     `keyboard` False skips the Tab walk, for journey states that later steps still need undisturbed.
@@ -210,14 +208,14 @@ async def inspect(
             AXE_RUN_JS, [options.axe_options(), requested_rules, options.timeout_s * 1000]
         )
     except PlaywrightError as error:
-        if await browser_gone(context, error):
+        if await browser_gone(page.context, error):
             raise BrowserLost(short_error(error)) from None
         return PageAudit(dataclasses.replace(record, status=PageStatus.AUDIT_ERROR, error=short_error(error)))
     if "golive_unknown_rules" in result:
         raise UnknownRules(list(result["golive_unknown_rules"]), str(result.get("version", "")))
     timing = {**record.timing, "axe_ms": round((time.monotonic() - started) * 1000, 1)}
 
-    result["golive"] = await run_checks(page, context, options, keyboard, timing)
+    result["golive"] = await run_checks(page, options, keyboard, timing)
     own = result["golive"]["violations"]
     violations = sum(len(rule.get("nodes", [])) for rule in [*result.get("violations", []), *own])
     record = dataclasses.replace(record, status=PageStatus.AUDITED, violations=violations, timing=timing)
@@ -236,9 +234,7 @@ async def inspect(
     return PageAudit(record, result, screenshot, links)
 
 
-async def run_checks(
-    page: Page, context: BrowserContext, options: AuditOptions, keyboard: bool, timing: dict[str, float]
-) -> dict[str, Any]:
+async def run_checks(page: Page, options: AuditOptions, keyboard: bool, timing: dict[str, float]) -> dict[str, Any]:
     """Run the enabled golive checks; one that fails to run is recorded as an error of that check and page."""
     from playwright.async_api import Error as PlaywrightError
 
@@ -254,7 +250,7 @@ async def run_checks(
             else:
                 found = await check_reflow(page, VIEWPORT)
         except PlaywrightError as error:
-            if await browser_gone(context, error):
+            if await browser_gone(page.context, error):
                 raise BrowserLost(short_error(error)) from None
             outcome["errors"][name] = short_error(error)
             continue

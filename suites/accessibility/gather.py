@@ -1,8 +1,8 @@
 """Gather: audit every planned page and journey in one Chromium and save the raw results plus a page index.
 
-One browser and one browser context; `accessibility.concurrency` tabs are audited at once, since one tab waits
-for the network or the driver while another runs axe. The index is rewritten after every page, so a crash or
-Ctrl-C leaves an accurate record of what was audited.
+One browser; `accessibility.concurrency` tabs are audited at once, since one tab waits for the network or the
+driver while another runs axe. Each tab has a browser context, and so a window, of its own (see `new_tab`). The
+index is rewritten after every page, so a crash or Ctrl-C leaves an accurate record of what was audited.
 
 When Chromium dies, every tab dies with it and the page to blame is unknown: the pages that were open are
 retried one at a time, so the one that kills the browser again, alone, is the one recorded as the crash.
@@ -118,6 +118,11 @@ class BrowserSession:
         """Launch Chromium and prepare the context; raise GatherError if it will not start."""
         self._browser = await launch_chromium_async(self._playwright, self.executable)
         self.version = self._browser.version
+        self._context = await self._new_context()
+
+    async def _new_context(self) -> BrowserContext:
+        if self._browser is None:
+            raise BrowserLost("the browser is not running")
         context = await self._browser.new_context(
             viewport={"width": VIEWPORT[0], "height": VIEWPORT[1]}, storage_state=self._storage_state
         )
@@ -134,7 +139,24 @@ class BrowserSession:
             )
         if self._target.headers:
             await context.route("**/*", self._add_target_headers)
-        self._context = context
+        return context
+
+    async def new_tab(self) -> Page:
+        """A tab in a browser context of its own, prepared like `context`; BrowserLost if the browser is gone.
+
+        Tabs of one context share a window, and Chromium draws only the window's front tab: after the viewport
+        changes (the reflow check does that), a screenshot of a tab behind another waited a second or more for
+        a frame. A context per tab puts every tab in front of its own window.
+        """
+        from playwright.async_api import Error as PlaywrightError
+
+        try:
+            context = await self._new_context()
+            page = await context.new_page()
+        except PlaywrightError as error:
+            raise BrowserLost(short_error(error)) from None
+        page.on("dialog", _answer_dialog)
+        return page
 
     async def _add_target_headers(self, route: Route, request: Request) -> None:
         # Headers often carry credentials: send them to the target's origin only, never to third parties
@@ -168,37 +190,31 @@ class TabPool:
 
     async def acquire(self) -> Page:
         """An idle tab, or a new one; BrowserLost if the browser is gone."""
-        from playwright.async_api import Error as PlaywrightError
-
         while self._idle:
             page = self._idle.pop()
             if not page.is_closed():
                 return page
-        try:
-            page = await self._session.context.new_page()
-        except PlaywrightError as error:
-            raise BrowserLost(short_error(error)) from None
-        page.on("dialog", _answer_dialog)
-        return page
+        return await self._session.new_tab()
 
     async def release(self, page: Page, reusable: bool) -> None:
         """Keep the tab for the next page, or close it when its state is unknown (a timeout, an error)."""
         if reusable and not page.is_closed():
             self._idle.append(page)
             return
-        await _close_quietly(page)
+        await close_tab(page)
 
     async def close(self) -> None:
         """Close every idle tab."""
         idle, self._idle = self._idle, []
         for page in idle:
-            await _close_quietly(page)
+            await close_tab(page)
 
 
-async def _close_quietly(page: Page) -> None:
+async def close_tab(page: Page) -> None:
+    """Close a tab from `BrowserSession.new_tab` with its context; never raises."""
     # The tab or the browser may already be gone; there is nothing left to release then.
     with contextlib.suppress(Exception):
-        await page.close()
+        await page.context.close()
 
 
 async def _answer_dialog(dialog: Dialog) -> None:
@@ -346,12 +362,16 @@ class AuditRun:
     ) -> list[PageAudit]:
         """Audit one page in a pooled tab, or walk one journey in a tab of its own."""
         if isinstance(work, PlannedJourney):
-            return await run_journey(session.context, work.journey, self.target, options)
+            tab = await session.new_tab()
+            try:
+                return await run_journey(tab, work.journey, self.target, options)
+            finally:
+                await close_tab(tab)
         record = PageRecord(work.url, work.requested, source=work.source)
         page = await tabs.acquire()
         reusable = False
         try:
-            audit = await audit_page(page, session.context, record, options)
+            audit = await audit_page(page, record, options)
             reusable = audit.reusable
         finally:
             await tabs.release(page, reusable)

@@ -8,7 +8,6 @@ ends the journey as an error naming the step; the states audited before it are k
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from typing import TYPE_CHECKING
 
@@ -26,7 +25,7 @@ from suites.accessibility.settings import Journey, JourneyStep
 from suites.accessibility.urls import origin
 
 if TYPE_CHECKING:
-    from playwright.async_api import BrowserContext, Page
+    from playwright.async_api import Page
 
 
 class StepFailed(Exception):
@@ -75,52 +74,42 @@ async def _perform(page: Page, step: JourneyStep, target: Target, options: Audit
     await page.wait_for_load_state(options.wait_until, timeout=options.timeout_s * 1000)
 
 
-async def run_journey(
-    context: BrowserContext, journey: Journey, target: Target, options: AuditOptions
-) -> list[PageAudit]:
-    """Walk `journey` in a new tab and audit each state; a failed step ends it with a STEP_ERROR record.
+async def run_journey(page: Page, journey: Journey, target: Target, options: AuditOptions) -> list[PageAudit]:
+    """Walk `journey` in `page` (a fresh tab) and audit each state; a failed step ends it with a STEP_ERROR record.
 
     Only the loss of the whole browser raises (BrowserLost), so the caller can retry the journey from its start.
     """
     from playwright.async_api import Error as PlaywrightError
 
-    try:
-        page = await context.new_page()
-    except PlaywrightError as error:
-        raise BrowserLost(short_error(error)) from None
     audits: list[PageAudit] = []
-    try:
-        last = len(journey.steps)
-        for number, step in enumerate(journey.steps, start=1):
-            started = time.monotonic()
-            try:
-                await _perform(page, step, target, options, journey.step_timeout)
-            except (PlaywrightError, StepFailed) as error:
-                if isinstance(error, PlaywrightError) and await browser_gone(context, error):
-                    raise BrowserLost(short_error(error)) from None
-                record = step_record(journey, number, step, page.url)
-                message = f"step {number} ({step.describe()}) failed: {short_error(error)}"
-                audits.append(PageAudit(_with(record, PageStatus.STEP_ERROR, message)))
-                break
-            if not step.audit:
-                continue
+    last = len(journey.steps)
+    for number, step in enumerate(journey.steps, start=1):
+        started = time.monotonic()
+        try:
+            await _perform(page, step, target, options, journey.step_timeout)
+        except (PlaywrightError, StepFailed) as error:
+            if isinstance(error, PlaywrightError) and await browser_gone(page.context, error):
+                raise BrowserLost(short_error(error)) from None
             record = step_record(journey, number, step, page.url)
-            record.final_url = page.url
-            record.timing = {"step_ms": round((time.monotonic() - started) * 1000, 1)}
-            if origin(page.url) != origin(target.url):
-                message = f"this step left the target for {page.url}; that page was not audited"
-                audits.append(PageAudit(_with(record, PageStatus.OFFSITE, message)))
-                continue
-            try:
-                audit = inspect(page, context, record, options, keyboard=number == last)
-                audits.append(await asyncio.wait_for(audit, timeout=options.page_budget_s))
-            except TimeoutError:
-                message = f"the audit after this step took longer than {options.page_budget_s:g}s; journey stopped"
-                audits.append(PageAudit(_with(record, PageStatus.AUDIT_ERROR, message)))
-                break
-    finally:
-        with contextlib.suppress(PlaywrightError):
-            await page.close()
+            message = f"step {number} ({step.describe()}) failed: {short_error(error)}"
+            audits.append(PageAudit(_with(record, PageStatus.STEP_ERROR, message)))
+            break
+        if not step.audit:
+            continue
+        record = step_record(journey, number, step, page.url)
+        record.final_url = page.url
+        record.timing = {"step_ms": round((time.monotonic() - started) * 1000, 1)}
+        if origin(page.url) != origin(target.url):
+            message = f"this step left the target for {page.url}; that page was not audited"
+            audits.append(PageAudit(_with(record, PageStatus.OFFSITE, message)))
+            continue
+        try:
+            audit = inspect(page, record, options, keyboard=number == last)
+            audits.append(await asyncio.wait_for(audit, timeout=options.page_budget_s))
+        except TimeoutError:
+            message = f"the audit after this step took longer than {options.page_budget_s:g}s; journey stopped"
+            audits.append(PageAudit(_with(record, PageStatus.AUDIT_ERROR, message)))
+            break
     return audits
 
 

@@ -119,3 +119,12 @@ _TRAP_FIELDS = (
 KEYBOARD_TRAP = document("Trap", _TRAP_FIELDS + _TRAP_SCRIPT)
 # The same loop, but Escape lets go of it, as a modal dialog does: not a trap.
 ESCAPABLE_LOOP = document("Loop", _TRAP_FIELDS + "<script>window.escapable = true;</script>" + _TRAP_SCRIPT)
+# A page that shows an image without alt text only when it is loaded in a hidden tab (one behind another in its
+# window): a hidden page is not what users see, so an audit that loads it there reports what is not really there.
+SHOWS_A_FAULT_WHEN_HIDDEN = document(
+    "Seen",
+    "<p>Seen by a user.</p><script>"
+    "const fault = () => { if (document.visibilityState !== 'visible') document.querySelector('main')"
+    ".insertAdjacentHTML('beforeend', \"<img src='/hidden.png' width='10' height='10'>\"); };"
+    "fault(); addEventListener('load', fault);</script>",
+)

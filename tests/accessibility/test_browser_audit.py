@@ -161,6 +161,26 @@ def test_headers_cookies_and_storage_state_reach_the_target_only(make_config: Ma
     assert "test-token-123" not in written and "cookie-value-456" not in written
 
 
+def test_every_tab_is_visible_while_its_page_is_audited(make_config: MakeConfig, tmp_path: Path) -> None:
+    # Several tabs at once (each in a window of its own), each audit with checks and a screenshot: a page in a
+    # tab the browser hid would show the fault it adds only when hidden.
+    seen = {f"/seen/{number}": Route(pages.SHOWS_A_FAULT_WHEN_HIDDEN) for number in range(6)}
+    journey = 'accessibility.journeys=[{name="visit", steps=[{goto="/seen/0"}]}]'
+    with serve({**SITE, **seen}) as local:
+        result = audit(
+            make_config,
+            local.url,
+            tmp_path,
+            f"accessibility.pages={json.dumps(list(seen))}",
+            "accessibility.concurrency=3",
+            journey,
+            screenshots=True,
+        )
+    assert result.index["pages"] and all(page["status"] == "audited" for page in result.index["pages"])
+    assert len(result.index["pages"]) == 7
+    assert result.result.findings == ()
+
+
 def test_a_redirect_to_another_origin_is_not_audited(make_config: MakeConfig, tmp_path: Path) -> None:
     with serve({"/": Route(pages.NO_LANG)}) as elsewhere:
         moved = {"/moved": Route("", status=302, headers={"Location": f"{elsewhere.url}/"})}
