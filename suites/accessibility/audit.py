@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 
 # Runs in the page. The timer bounds axe itself; navigation has Playwright's own timeout. Unknown rule ids in
 # the config are reported before running, because axe would otherwise reject every page with the same error.
+# The result comes back as one JSON string: Playwright's own value transfer walks and validates every node of a
+# large object in the page, the driver and Python, which cost more CPU than axe's run on a typical page.
 AXE_RUN_JS = """
 async ([options, requestedRules, timeoutMs]) => {
   if (typeof window.axe === 'undefined' || typeof window.axe.run !== 'function') {
@@ -32,14 +35,14 @@ async ([options, requestedRules, timeoutMs]) => {
   const known = new Set(window.axe.getRules().map((rule) => rule.ruleId));
   const unknown = requestedRules.filter((id) => !known.has(id));
   if (unknown.length > 0) {
-    return { golive_unknown_rules: unknown, version: window.axe.version };
+    return JSON.stringify({ golive_unknown_rules: unknown, version: window.axe.version });
   }
   let timer;
   const expiry = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error(`axe did not finish within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    return await Promise.race([window.axe.run(document, options), expiry]);
+    return JSON.stringify(await Promise.race([window.axe.run(document, options), expiry]));
   } finally {
     clearTimeout(timer);
   }
@@ -204,9 +207,8 @@ async def inspect(page: Page, record: PageRecord, options: AuditOptions, keyboar
     requested_rules = [*options.enable, *options.disable]
     started = time.monotonic()
     try:
-        result: dict[str, Any] = await page.evaluate(
-            AXE_RUN_JS, [options.axe_options(), requested_rules, options.timeout_s * 1000]
-        )
+        answer = await page.evaluate(AXE_RUN_JS, [options.axe_options(), requested_rules, options.timeout_s * 1000])
+        result: dict[str, Any] = json.loads(answer)
     except PlaywrightError as error:
         if await browser_gone(page.context, error):
             raise BrowserLost(short_error(error)) from None
