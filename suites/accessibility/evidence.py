@@ -9,14 +9,17 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
 
 SCREENSHOT_TIMEOUT_S = 10.0
-# A full-page screenshot of an endless page would be huge; the top of it shows the problems well enough.
+# A screenshot of an endless page would be huge; the top of its band shows the problems well enough.
 MAX_SCREENSHOT_HEIGHT = 8_000
+# Page pixels shown above the highest outline and below the lowest, so each is seen in its surroundings.
+SCREENSHOT_MARGIN = 200
 MAX_SCREENSHOT_WIDTH = 2_000
 MAX_OUTLINES = 200
 OVERLAY_ID = "__golive_outlines"
@@ -61,8 +64,12 @@ OUTLINE_JS = (
     layer.appendChild(box);
   }
   document.documentElement.appendChild(layer);
+  const boxes = Array.from(layer.children, (box) => [box.offsetTop - 20, box.offsetTop + box.offsetHeight]);
   return { drawn: drawn.size, width: document.documentElement.scrollWidth,
-           height: document.documentElement.scrollHeight };
+           height: document.documentElement.scrollHeight,
+           top: boxes.length ? Math.min(...boxes.map((box) => box[0])) : 0,
+           bottom: boxes.length ? Math.max(...boxes.map((box) => box[1])) : 0,
+           scrollY: window.scrollY, viewportHeight: window.innerHeight };
 }"""
 )
 REMOVE_JS = "(overlayId) => { const layer = document.getElementById(overlayId); if (layer) layer.remove(); }"
@@ -78,30 +85,57 @@ def outline_targets(violations: list[dict[str, Any]]) -> list[tuple[Any, str]]:
     ]
 
 
+@dataclass(frozen=True)
+class Band:
+    """The part of the page a screenshot shows, in page pixels, and whether it lies inside the visible viewport."""
+
+    top: int
+    width: int
+    height: int
+    in_view: bool
+
+
+def screenshot_band(layout: dict[str, Any], viewport: tuple[int, int]) -> Band:
+    """The full width of the page, from a little above the highest outline to a little below the lowest.
+
+    At least one screenful tall, so an outline is seen with what surrounds it; a page with no outline drawn shows
+    its top. Capturing this band rather than the whole page halves the cost of a typical screenshot.
+    """
+    page_height = max(1, int(layout["height"]) or viewport[1])
+    width = max(1, min(int(layout["width"]), MAX_SCREENSHOT_WIDTH) or viewport[0])
+    screenful = min(int(layout.get("viewportHeight") or viewport[1]), page_height)
+    if int(layout["drawn"]):
+        top = max(0, int(layout["top"]) - SCREENSHOT_MARGIN)
+        bottom = min(page_height, int(layout["bottom"]) + SCREENSHOT_MARGIN)
+    else:
+        top, bottom = 0, screenful
+    height = min(max(bottom - top, screenful), MAX_SCREENSHOT_HEIGHT)
+    top = max(0, min(top, page_height - height))
+    scroll_y = int(layout.get("scrollY") or 0)
+    in_view = scroll_y <= top and top + height <= scroll_y + screenful
+    return Band(top, width, height, in_view)
+
+
 async def outlined_screenshot(page: Page, violations: list[dict[str, Any]]) -> bytes | None:
     """A JPEG of the page with each violating element boxed and labelled with its rule; None if it failed.
 
-    The capture goes straight to the DevTools protocol: for a full page it costs about half of what Playwright's
-    own screenshot does (no waiting for fonts and animations, no second layout), and its height is capped.
+    The capture goes straight to the DevTools protocol: it costs about half of what Playwright's own screenshot
+    does (no waiting for fonts and animations, no second layout), and it covers the band with outlines only.
     """
     from playwright.async_api import Error as PlaywrightError
 
     try:
-        size = await page.evaluate(OUTLINE_JS, [outline_targets(violations), OVERLAY_ID, MAX_OUTLINES])
-        viewport = page.viewport_size or {"width": 1280, "height": 720}
-        clip = {
-            "x": 0,
-            "y": 0,
-            "width": max(1, min(int(size["width"]), MAX_SCREENSHOT_WIDTH) or viewport["width"]),
-            "height": max(1, min(int(size["height"]), MAX_SCREENSHOT_HEIGHT) or viewport["height"]),
-            "scale": 1,
-        }
+        layout = await page.evaluate(OUTLINE_JS, [outline_targets(violations), OVERLAY_ID, MAX_OUTLINES])
+        size = page.viewport_size
+        band = screenshot_band(layout, (size["width"], size["height"]) if size else (1280, 720))
+        clip = {"x": 0, "y": band.top, "width": band.width, "height": band.height, "scale": 1}
         session = await page.context.new_cdp_session(page)
         try:
             shot = await asyncio.wait_for(
                 session.send(
                     "Page.captureScreenshot",
-                    {"format": "jpeg", "quality": 60, "captureBeyondViewport": True, "clip": clip},
+                    # Inside the viewport the frame already drawn is used; beyond it Chromium lays out a taller one.
+                    {"format": "jpeg", "quality": 60, "captureBeyondViewport": not band.in_view, "clip": clip},
                 ),
                 timeout=SCREENSHOT_TIMEOUT_S,
             )

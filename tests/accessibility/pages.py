@@ -128,3 +128,9 @@ SHOWS_A_FAULT_WHEN_HIDDEN = document(
     ".insertAdjacentHTML('beforeend', \"<img src='/hidden.png' width='10' height='10'>\"); };"
     "fault(); addEventListener('load', fault);</script>",
 )
+# A long page whose only problem (an image without alt text) sits far below the first screenful.
+TALL_WITH_A_FAULT_DOWN_BELOW = document(
+    "Tall",
+    "<div style='height:3000px'>Scroll down</div><img src='/deep.png' width='10' height='10'>"
+    "<div style='height:2000px'>The end</div>",
+)

@@ -181,6 +181,26 @@ def test_every_tab_is_visible_while_its_page_is_audited(make_config: MakeConfig,
     assert result.result.findings == ()
 
 
+def _jpeg_size(data: bytes) -> tuple[int, int]:
+    """(width, height) from a JPEG's start-of-frame segment."""
+    at = 2
+    while at < len(data):
+        marker, length = data[at + 1], int.from_bytes(data[at + 2 : at + 4], "big")
+        if marker in (0xC0, 0xC1, 0xC2):
+            return int.from_bytes(data[at + 7 : at + 9], "big"), int.from_bytes(data[at + 5 : at + 7], "big")
+        at += 2 + length
+    raise AssertionError("no start-of-frame segment in the JPEG")
+
+
+def test_the_screenshot_shows_the_part_of_a_long_page_that_fails(make_config: MakeConfig, tmp_path: Path) -> None:
+    with serve({"/tall": Route(pages.TALL_WITH_A_FAULT_DOWN_BELOW)}) as local:
+        result = audit(make_config, local.url, tmp_path, 'accessibility.pages=["/tall"]', screenshots=True)
+    assert {finding.rule for finding in result.result.findings} == {"image-alt"}
+    width, height = _jpeg_size((tmp_path / result.page("/tall")["screenshot"]).read_bytes())
+    # One screenful (the image, 200 px either side, at least 720 px) of a page over 5,000 px tall.
+    assert (width, height) == (1280, 720)
+
+
 def test_a_redirect_to_another_origin_is_not_audited(make_config: MakeConfig, tmp_path: Path) -> None:
     with serve({"/": Route(pages.NO_LANG)}) as elsewhere:
         moved = {"/moved": Route("", status=302, headers={"Location": f"{elsewhere.url}/"})}

@@ -19,6 +19,7 @@ from suites.accessibility.axe_script import banner_version, locate_axe_script
 from suites.accessibility.browser import choose_executable
 from suites.accessibility.checks import analyse_walk
 from suites.accessibility.discovery import crawlable, normalise_url, parse_sitemap, same_origin_page, shard_of
+from suites.accessibility.evidence import screenshot_band
 from suites.accessibility.settings import JourneyStep
 from suites.accessibility.urls import display_path
 from tests.support import REPO_ROOT
@@ -173,3 +174,30 @@ def test_journey_steps_describe_themselves() -> None:
         "press Enter in '#q'",
         "click 'button'",
     ]
+
+
+def _layout(**values: int) -> dict[str, int]:
+    page = {"drawn": 1, "width": 1280, "height": 5000, "top": 0, "bottom": 0, "scrollY": 0, "viewportHeight": 720}
+    return {**page, **values}
+
+
+def test_a_screenshot_shows_the_band_of_outlines_with_a_margin() -> None:
+    band = screenshot_band(_layout(top=2800, bottom=3900), (1280, 720))
+    assert (band.top, band.width, band.height, band.in_view) == (2600, 1280, 1500, False)
+
+
+def test_a_screenshot_is_at_least_a_screenful_and_stays_on_the_page() -> None:
+    near_the_end = screenshot_band(_layout(top=4900, bottom=4950), (1280, 720))
+    assert (near_the_end.top, near_the_end.height) == (5000 - 720, 720)
+    at_the_top = screenshot_band(_layout(top=100, bottom=140), (1280, 720))
+    assert (at_the_top.top, at_the_top.height, at_the_top.in_view) == (0, 720, True)
+    scrolled_away = screenshot_band(_layout(top=100, bottom=140, scrollY=900), (1280, 720))
+    assert scrolled_away.in_view is False
+
+
+def test_a_screenshot_without_outlines_shows_the_top_and_a_huge_band_is_capped() -> None:
+    assert screenshot_band(_layout(drawn=0, top=0, bottom=0), (1280, 720)).height == 720
+    huge = screenshot_band(_layout(height=50_000, top=100, bottom=40_000, width=9000), (1280, 720))
+    assert (huge.top, huge.height, huge.width) == (0, 8000, 2000)
+    short_page = screenshot_band(_layout(height=300, top=10, bottom=50), (1280, 720))
+    assert (short_page.top, short_page.height) == (0, 300)
