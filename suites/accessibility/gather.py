@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
+from asyncio import FIRST_COMPLETED
 from collections import Counter, deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +62,8 @@ ALLOW_CROSS_ORIGIN_FRAMES_JS = (
 )
 # A calendar or search page links to endless variants of itself; a few of one path are enough to audit it.
 MAX_QUERY_VARIANTS = 3
+# Opening a tab takes well under a second; one that takes this long is waiting on a browser that went away.
+TAB_OPEN_TIMEOUT_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -150,11 +153,38 @@ class BrowserSession:
         """
         from playwright.async_api import Error as PlaywrightError
 
+        browser = self._browser
+        if browser is None or not browser.is_connected():
+            raise BrowserLost("the browser is not running")
+        opening: asyncio.Future[Page] = asyncio.ensure_future(self._open_tab())
+        # A tab asked for while Chromium is being killed can wait for an answer that never comes: stop waiting
+        # when the browser goes, or when opening takes far longer than it ever does.
+        gone: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def on_disconnect(_: Browser) -> None:
+            if not gone.done():
+                gone.set_result(None)
+
+        browser.on("disconnected", on_disconnect)
+        waiting: set[asyncio.Future[Any]] = {opening, gone}
         try:
-            context = await self._new_context()
-            page = await context.new_page()
-        except PlaywrightError as error:
-            raise BrowserLost(short_error(error)) from None
+            done, _ = await asyncio.wait(waiting, timeout=TAB_OPEN_TIMEOUT_S, return_when=FIRST_COMPLETED)
+        finally:
+            browser.remove_listener("disconnected", on_disconnect)
+        if opening in done:
+            try:
+                return opening.result()
+            except PlaywrightError as error:
+                raise BrowserLost(short_error(error)) from None
+        # BrowserLost makes the caller restart Chromium, which takes any tab still opening with it.
+        opening.cancel()
+        if gone.done():
+            raise BrowserLost("the browser closed while a new tab was being opened")
+        raise BrowserLost(f"no tab opened within {TAB_OPEN_TIMEOUT_S:g}s; the browser stopped answering")
+
+    async def _open_tab(self) -> Page:
+        context = await self._new_context()
+        page = await context.new_page()
         page.on("dialog", _answer_dialog)
         return page
 
