@@ -34,6 +34,7 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PA11Y_CONCURRENCY = 4
 PA11Y = "pa11y-ci (axe, concurrency 4)"
 AXE_CLI = "@axe-core/cli"
+FLOOR = "bare axe (floor.py)"
 
 
 def timed(command: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, str]:
@@ -63,6 +64,13 @@ def run_golive(
     if suite["metrics"]["pages_audited"] != len(urls):
         raise RuntimeError(f"golive audited {suite['metrics']['pages_audited']} of {len(urls)} pages")
     return elapsed, Counter(finding["rule"] for finding in suite["findings"])
+
+
+def run_floor(urls: list[str], chromium: str, concurrency: int) -> tuple[float, Counter[str]]:
+    """The bare axe audit of floor.py (launch, navigate, axe.run, nothing else); returns seconds and nodes per rule."""
+    command = [sys.executable, "-m", "bench.accessibility.floor", "--chromium", chromium]
+    elapsed, output = timed([*command, "--concurrency", str(concurrency), *urls], cwd=REPO_ROOT)
+    return elapsed, Counter(json.loads(output)["violations"])
 
 
 def best_practice_rules(tools: Path) -> list[str]:
@@ -154,6 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--chromedriver", default=shutil.which("chromedriver") or "")
     parser.add_argument("--repeat", type=int, default=3, help="runs per tool; the median is reported")
     parser.add_argument("--concurrency", default="1,2,3,4", help="golive concurrency values to measure")
+    parser.add_argument("--floor", default="2,4", help="concurrency values for the bare axe floor (floor.py)")
     parser.add_argument("--json", type=Path, help="also write the numbers to this file")
     args = parser.parse_args(argv)
 
@@ -178,14 +187,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                 measured.setdefault(name, []).append(elapsed)
                 found.setdefault(name, rules)
                 shutil.rmtree(out, ignore_errors=True)
+            runners: list[tuple[str, Callable[[], tuple[float, Counter[str]]]]] = [
+                (f"{FLOOR}, concurrency {value}", functools.partial(run_floor, urls, args.chromium, int(value)))
+                for value in args.floor.split(",")
+                if value
+            ]
             if args.tools:
-                runners: list[tuple[str, Callable[[], tuple[float, Counter[str]]]]] = [
+                runners += [
                     (PA11Y, functools.partial(run_pa11y, args.tools, urls, args.chromium, folder)),
                     (
                         AXE_CLI,
                         functools.partial(run_axe_cli, args.tools, urls, args.chromium, args.chromedriver, folder),
                     ),
                 ]
+            if runners:
                 for name, runner in runners:
                     try:
                         elapsed, rules = runner()
@@ -210,6 +225,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ratio = speeds[ours] / speeds[theirs]
                 verdict = "meets" if ratio >= target else "misses"
                 print(f"  {ours} vs {theirs}: {ratio:.2f}x ({verdict} the {target:g}x target)")
+    floors = {name: speed for name, speed in speeds.items() if name.startswith(FLOOR)}
+    if floors:
+        fastest = max(floors, key=floors.__getitem__)
+        print(f"\nceiling: the bare axe run ({fastest}) does no more than any axe-in-Chromium audit must")
+        for theirs in (PA11Y, AXE_CLI):
+            if theirs in speeds:
+                print(f"  no such audit can beat {theirs} by more than {floors[fastest] / speeds[theirs]:.2f}x here")
     tools = [name for name in ("golive default", PA11Y, AXE_CLI) if name in found]
     all_rules = sorted({rule for name in tools for rule in found[name]})
     print(f"\nviolations (element count) by rule\n{'rule':32}" + "".join(f"{name[:18]:>20}" for name in tools))
