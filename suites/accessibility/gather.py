@@ -64,6 +64,7 @@ ALLOW_CROSS_ORIGIN_FRAMES_JS = (
 MAX_QUERY_VARIANTS = 3
 # Opening a tab takes well under a second; one that takes this long is waiting on a browser that went away.
 TAB_OPEN_TIMEOUT_S = 30.0
+TAB_CLOSE_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -242,9 +243,10 @@ class TabPool:
 
 async def close_tab(page: Page) -> None:
     """Close a tab from `BrowserSession.new_tab` with its context; never raises."""
-    # The tab or the browser may already be gone; there is nothing left to release then.
+    # The tab or the browser may already be gone; there is nothing left to release then, and a browser being
+    # killed may never answer.
     with contextlib.suppress(Exception):
-        await page.context.close()
+        await asyncio.wait_for(page.context.close(), timeout=TAB_CLOSE_TIMEOUT_S)
 
 
 async def _answer_dialog(dialog: Dialog) -> None:
