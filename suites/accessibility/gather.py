@@ -109,6 +109,8 @@ class BrowserSession:
         self._storage_state = storage_state
         self._browser: Browser | None = None
         self._context: BrowserContext | None = None
+        # Resolved when Chromium disconnects (crashed, killed or closed).
+        self._gone: asyncio.Future[None] | None = None
         self.version = ""
 
     @property
@@ -122,6 +124,15 @@ class BrowserSession:
         """Launch Chromium and prepare the context; raise GatherError if it will not start."""
         self._browser = await launch_chromium_async(self._playwright, self.executable)
         self.version = self._browser.version
+        # Bound to this browser: after a restart, the old one's late disconnect must not mark the new one gone.
+        gone: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def on_disconnected(_: Browser) -> None:
+            if not gone.done():
+                gone.set_result(None)
+
+        self._browser.on("disconnected", on_disconnected)
+        self._gone = gone
         self._context = await self._new_context()
 
     async def _new_context(self) -> BrowserContext:
@@ -154,24 +165,14 @@ class BrowserSession:
         """
         from playwright.async_api import Error as PlaywrightError
 
-        browser = self._browser
-        if browser is None or not browser.is_connected():
+        gone = self._gone
+        if self._browser is None or gone is None or not self._browser.is_connected():
             raise BrowserLost("the browser is not running")
         opening: asyncio.Future[Page] = asyncio.ensure_future(self._open_tab())
         # A tab asked for while Chromium is being killed can wait for an answer that never comes: stop waiting
         # when the browser goes, or when opening takes far longer than it ever does.
-        gone: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-        def on_disconnect(_: Browser) -> None:
-            if not gone.done():
-                gone.set_result(None)
-
-        browser.on("disconnected", on_disconnect)
         waiting: set[asyncio.Future[Any]] = {opening, gone}
-        try:
-            done, _ = await asyncio.wait(waiting, timeout=TAB_OPEN_TIMEOUT_S, return_when=FIRST_COMPLETED)
-        finally:
-            browser.remove_listener("disconnected", on_disconnect)
+        done, _ = await asyncio.wait(waiting, timeout=TAB_OPEN_TIMEOUT_S, return_when=FIRST_COMPLETED)
         if opening in done:
             try:
                 return opening.result()
