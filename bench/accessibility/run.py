@@ -200,15 +200,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                         functools.partial(run_axe_cli, args.tools, urls, args.chromium, args.chromedriver, folder),
                     ),
                 ]
-            if runners:
-                for name, runner in runners:
-                    try:
-                        elapsed, rules = runner()
-                    except (RuntimeError, OSError, ValueError, subprocess.SubprocessError) as error:
-                        print(f"{name}: could not run: {error}", file=sys.stderr)
-                        continue
-                    measured.setdefault(name, []).append(elapsed)
-                    found.setdefault(name, rules)
+            for name, runner in runners:
+                try:
+                    elapsed, rules = runner()
+                except (RuntimeError, OSError, ValueError, subprocess.SubprocessError) as error:
+                    print(f"{name}: could not run: {error}", file=sys.stderr)
+                    continue
+                measured.setdefault(name, []).append(elapsed)
+                found.setdefault(name, rules)
             print(f"round {round_number + 1}/{args.repeat} done", file=sys.stderr)
 
     pages = len(PAGES)

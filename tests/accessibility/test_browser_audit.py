@@ -162,8 +162,8 @@ def test_headers_cookies_and_storage_state_reach_the_target_only(make_config: Ma
 
 
 def test_every_tab_is_visible_while_its_page_is_audited(make_config: MakeConfig, tmp_path: Path) -> None:
-    # Several tabs at once (each in a window of its own), each audit with checks and a screenshot: a page in a
-    # tab the browser hid would show the fault it adds only when hidden.
+    # Pages and a journey across three tabs at once, each tab in a window of its own, with checks and screenshots:
+    # every page is audited as the visible page a user sees (a hidden one would add the fault it shows then).
     seen = {f"/seen/{number}": Route(pages.SHOWS_A_FAULT_WHEN_HIDDEN) for number in range(6)}
     journey = 'accessibility.journeys=[{name="visit", steps=[{goto="/seen/0"}]}]'
     with serve({**SITE, **seen}) as local:
