@@ -17,8 +17,7 @@ from harness.cli import (
 from harness.config_loader import ConfigError, LoadedConfig, find_default_config, load_config
 from harness.console import Console
 from harness.engine import Emitter, RunPlan, execute_evaluation, execute_run, load_saved_run
-from harness.history import HistoryRecorder, HistoryStore
-from harness.history_table import render_history
+from harness.history import HistoryRecorder
 from harness.models import RunResult, Verdict
 from harness.redaction import Redactor
 from harness.reporters import ReportWriter
@@ -67,9 +66,10 @@ def plan_run(loaded: LoadedConfig, suites: list[str] | None, out_dir: Path) -> R
     return RunPlan(config, chosen, out_dir, loaded.secrets, loaded.profile)
 
 
-def _run_plan(plan: RunPlan) -> int:
+def _run_plan(plan: RunPlan, label: str | None = None) -> int:
     redactor = Redactor(plan.secrets)
-    emit = Emitter([Console(), ReportWriter(redactor), HistoryRecorder(HistoryStore(plan.out_dir), redactor)])
+    history = HistoryRecorder(plan.config.history, plan.out_dir, redactor, label)
+    emit = Emitter([Console(), ReportWriter(redactor), history])
     result = execute_run(plan, emit)
     return exit_code_for(result)
 
@@ -77,7 +77,7 @@ def _run_plan(plan: RunPlan) -> int:
 def command_run(args: argparse.Namespace) -> int:
     """`golive run`: run the suites against the target and write the run folder."""
     loaded = _load(args.config, args.profile, args.overrides, args.target)
-    return _run_plan(plan_run(loaded, args.suites, args.out))
+    return _run_plan(plan_run(loaded, args.suites, args.out), args.label)
 
 
 def command_evaluate(args: argparse.Namespace) -> int:
@@ -94,7 +94,7 @@ def command_evaluate(args: argparse.Namespace) -> int:
     except ConfigError as error:
         raise UsageError(str(error)) from None
     redactor = Redactor(loaded.secrets)
-    history = HistoryRecorder(HistoryStore(run_dir.parent), redactor)
+    history = HistoryRecorder(loaded.config.history, run_dir.parent, redactor)
     emit = Emitter([Console(), ReportWriter(redactor), history])
     result = execute_evaluation(run_dir, saved, loaded.config, dt.date.today(), emit, loaded.secrets)
     return _EXIT_FOR_VERDICT[result.verdict]
@@ -125,18 +125,6 @@ def command_config_check(args: argparse.Namespace) -> int:
     return EXIT_READY
 
 
-def command_history(args: argparse.Namespace) -> int:
-    """`golive history`: the recorded runs, newest last, with their verdicts and headline numbers."""
-    entries = HistoryStore(args.out).entries()
-    if args.target:
-        entries = [entry for entry in entries if entry.get("target") == args.target.rstrip("/")]
-    if not entries:
-        print(f"golive: no runs recorded in {args.out / 'history.jsonl'}", file=sys.stderr)
-        return EXIT_READY
-    print(render_history(entries[-args.last :]))
-    return EXIT_READY
-
-
 def dispatch(args: argparse.Namespace) -> int:
     """Run the command the user asked for and return its exit code."""
     if args.command == "run":
@@ -145,6 +133,8 @@ def dispatch(args: argparse.Namespace) -> int:
         return command_evaluate(args)
     if args.command == "demo":
         return command_demo(args)
-    if args.command == "history":
-        return command_history(args)
+    if args.command in ("history", "compare"):
+        from harness.history_commands import dispatch_history
+
+        return dispatch_history(args)
     return command_config_check(args)

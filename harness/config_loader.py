@@ -24,7 +24,7 @@ DEFAULT_CONFIG_NAME = "golive.toml"
 _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Keys whose values are secrets even when written literally in a file.
 _SECRET_SECTIONS = (("target", "headers"), ("target", "cookies"))
-_SECRET_KEYS = (("security", "zap", "api_key"),)
+_SECRET_KEYS = (("security", "zap", "api_key"), ("history", "url"))
 # Labels pydantic puts in an error's location for the member of a union; they are not config keys.
 _UNION_LABELS = frozenset({"int", "str", "float", "bool", "dict", "list"})
 

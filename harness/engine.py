@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from harness import __version__
-from harness.comparison import compare
 from harness.events import (
     Event,
     EventHandler,
@@ -25,7 +24,7 @@ from harness.events import (
     SuiteProgressed,
     SuiteStarted,
 )
-from harness.history import HistoryStore
+from harness.history import comparison_with_history
 from harness.models import Check, RunResult, Status, SuiteResult, skipped_suite
 from harness.preflight import check_reachable
 from harness.redaction import Redactor
@@ -160,8 +159,7 @@ def _conclude(
         golive_version=__version__,
         config=json.loads(redactor.text(config.model_dump_json())),
     )
-    previous = HistoryStore(out_dir).previous(result.target, result.run_id)
-    return replace(result, comparison=compare(result, previous))
+    return replace(result, comparison=comparison_with_history(result, config.history, out_dir, redactor))
 
 
 def execute_run(plan: RunPlan, emit: Callable[[Event], None]) -> RunResult:

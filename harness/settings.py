@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from harness.history_settings import HistorySettings
 from suites.accessibility.settings import AccessibilitySettings
 from suites.performance.settings import PerformanceSettings
 from suites.security.settings import SecuritySettings
@@ -75,6 +76,7 @@ class GoliveConfig(BaseModel):
     accessibility: AccessibilitySettings
     security: SecuritySettings
     waivers: list[Waiver] = Field(default_factory=list)
+    history: HistorySettings = Field(default_factory=HistorySettings)
     suites: list[SuiteName] = Field(default_factory=lambda: list(ALL_SUITES))
     # Profiles are applied while loading; kept here only so a config with profiles validates.
     profiles: dict[str, dict[str, Any]] = Field(default_factory=dict)
