@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.cli import EXIT_READY, UsageError
-from harness.comparison import compare, describe, suite_state
+from harness.comparison import NOT_RUN, compare, describe, suite_state
 from harness.config_loader import ConfigError, LoadedConfig, find_default_config, load_config
 from harness.history import open_history
 from harness.history_store import ANY_PROFILE, HistoryError, HistoryStore, shown_url
@@ -84,6 +84,8 @@ def render_run(run: RunRecord) -> str:
         lines.append(f"INVALID: {run.invalid_reason} (never used as a baseline)")
     for name, suite in run.suites.items():
         lines.append(f"\n{name}: {suite_state(suite)}" + (f" ({suite.error})" if suite.error else ""))
+        if suite.status == "skipped":
+            continue
         for check in suite.checks:
             lines.append(f"  {check.status:<7} {check.id}: {check.message}")
         for finding in sorted(suite.findings.values(), key=lambda item: item.label):
@@ -154,7 +156,8 @@ def render_comparison(before: RunRecord, after: RunRecord, comparison: dict[str,
     changed = " (changed)" if comparison["verdict_changed"] else " (unchanged)"
     lines = [f"{named(before)} → {named(after)}", f"verdict: {before.verdict} → {after.verdict}{changed}"]
     for name, states in comparison["suites"].items():
-        lines.append(f"  {name}: {states['before']} → {states['after']}")
+        if states != {"before": NOT_RUN, "after": NOT_RUN}:
+            lines.append(f"  {name}: {states['before']} → {states['after']}")
     if comparison["metric_changes"]:
         lines.append("metrics:")
     for change in comparison["metric_changes"]:

@@ -67,7 +67,7 @@ def history_rows(runs: Sequence[RunRecord]) -> list[list[str]]:
             elif suite is None or state == NOT_RUN:
                 cells.append("")
             else:
-                value = suite.headline_values().get(key)
+                value = suite.headline_values([key]).get(key)
                 cells.append("-" if value is None else _format(value))
         rows.append([*cells, _note(run)])
     return rows

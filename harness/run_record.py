@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,11 +89,11 @@ class SuiteRecord:
     findings: Mapping[str, FindingRecord] = field(default_factory=dict)
     coverage: Coverage = field(default_factory=Coverage)
 
-    def headline_values(self) -> dict[str, float | str]:
-        """Each headline key with its measured value, or the check's status word when it did not measure."""
+    def headline_values(self, keys: Sequence[str] | None = None) -> dict[str, float | str]:
+        """Each headline key (or each of `keys`) with its measured value, or the check's status if it did not measure."""
         by_id = {check.id: check for check in self.checks}
         values: dict[str, float | str] = {}
-        for key in self.headline:
+        for key in self.headline if keys is None else keys:
             check = by_id.get(key)
             if check is not None:
                 measured = check.measured if check.status in MEASURED else None
@@ -196,11 +196,11 @@ def _findings(raw: Any, suite: str) -> dict[str, FindingRecord]:
 def _headline(
     data: Mapping[str, Any], checks: tuple[CheckRecord, ...], metrics: Mapping[str, float]
 ) -> tuple[str, ...]:
-    """The suite's own headline list if it gives one, else the gated checks that measure a number."""
+    """The suite's own headline list if it gives one, else its checks that ran (measured, or failed to)."""
     given = data.get("headline") or (data.get("details") or {}).get("headline")
     if isinstance(given, list) and given:
         return tuple(str(key) for key in given)
-    gated = tuple(check.id for check in checks if check.measured is not None or check.id in metrics)
+    gated = tuple(check.id for check in checks if check.status != "skipped")
     return gated or tuple(key for key in metrics if "." not in key)[:3]
 
 
