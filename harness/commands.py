@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from harness.ci_summary import StepSummary
 from harness.cli import (
     EXIT_INCONCLUSIVE,
     EXIT_INTERRUPTED,
@@ -69,7 +70,7 @@ def plan_run(loaded: LoadedConfig, suites: list[str] | None, out_dir: Path) -> R
 def _run_plan(plan: RunPlan, label: str | None = None) -> int:
     redactor = Redactor(plan.secrets)
     history = HistoryRecorder(plan.config.history, plan.out_dir, redactor, label)
-    emit = Emitter([Console(), ReportWriter(redactor), history])
+    emit = Emitter([Console(), ReportWriter(redactor), history, StepSummary()])
     result = execute_run(plan, emit)
     return exit_code_for(result)
 

@@ -90,7 +90,7 @@ class SuiteRecord:
     coverage: Coverage = field(default_factory=Coverage)
 
     def headline_values(self, keys: Sequence[str] | None = None) -> dict[str, float | str]:
-        """Each headline key (or each of `keys`) with its measured value, or the check's status if it did not measure."""
+        """Each headline key (or each of `keys`): its measured value, or its check's status if it did not measure."""
         by_id = {check.id: check for check in self.checks}
         values: dict[str, float | str] = {}
         for key in self.headline if keys is None else keys:
