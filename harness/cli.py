@@ -11,18 +11,8 @@ from types import FrameType
 from typing import NoReturn
 
 from harness import __version__
-
-EXIT_READY = 0
-EXIT_NOT_READY = 1
-EXIT_INCONCLUSIVE = 2
-EXIT_USAGE = 3
-EXIT_INTERRUPTED = 130
-
-SUITE_CHOICES = ("performance", "accessibility", "security")
-
-
-class UsageError(Exception):
-    """Bad command-line use or configuration: exit 3 with this one-line message."""
+from harness.errors import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+from harness.suite_index import suite_names
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--suite",
         dest="suites",
         action="append",
-        choices=SUITE_CHOICES,
+        choices=suite_names(),
         help="run only this suite (repeatable)",
     )
     run.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports/)")

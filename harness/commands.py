@@ -7,22 +7,24 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from harness.cli import (
+from harness.config_loader import LoadedConfig, find_default_config, load_config
+from harness.console import Console
+from harness.engine import Emitter, RunPlan, execute_evaluation, execute_run, load_saved_run
+from harness.errors import (
     EXIT_INCONCLUSIVE,
     EXIT_INTERRUPTED,
     EXIT_NOT_READY,
     EXIT_READY,
+    ConfigError,
     UsageError,
 )
-from harness.config_loader import ConfigError, LoadedConfig, find_default_config, load_config
-from harness.console import Console
-from harness.engine import Emitter, RunPlan, execute_evaluation, execute_run, load_saved_run
 from harness.history import HistoryRecorder, HistoryStore
 from harness.history_table import render_history
 from harness.models import RunResult, Verdict
 from harness.redaction import Redactor
+from harness.registry import SuiteLoadError, default_suites, get_suite
 from harness.reporters import ReportWriter
-from harness.suite import Target
+from harness.target import Target
 
 _EXIT_FOR_VERDICT = {
     Verdict.READY: EXIT_READY,
@@ -51,14 +53,17 @@ def plan_run(loaded: LoadedConfig, suites: list[str] | None, out_dir: Path) -> R
     config = loaded.config
     if not config.target.url:
         raise UsageError("no target: pass --target URL or set target.url in the config")
-    chosen = tuple(dict.fromkeys(suites or config.suites))
+    chosen = tuple(dict.fromkeys(suites or config.suites or default_suites()))
     target = Target.from_config(config)
     if not target.allows_load():
         unsafe = []
-        if "performance" in chosen:
-            unsafe.append("load tests")
-        if "security" in chosen and config.security.mode == "full":
-            unsafe.append("active scans")
+        for name in chosen:
+            try:
+                traffic = get_suite(name).active_traffic(getattr(config, name, None))
+            except SuiteLoadError as error:
+                raise UsageError(str(error)) from None
+            if traffic:
+                unsafe.append(traffic)
         if unsafe:
             raise UsageError(
                 f"host {target.host!r} is not in target.allowed_hosts, so {' and '.join(unsafe)} are refused; "

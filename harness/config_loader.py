@@ -18,19 +18,19 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from harness.errors import ConfigError
+from harness.registry import default_suites, full_config_model, loadable_suites, suite_names
 from harness.settings import GoliveConfig
 
 DEFAULT_CONFIG_NAME = "golive.toml"
 _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-# Keys whose values are secrets even when written literally in a file.
+# Keys whose values are secrets even when written literally in a file (suites add their own).
 _SECRET_SECTIONS = (("target", "headers"), ("target", "cookies"))
-_SECRET_KEYS = (("security", "zap", "api_key"),)
 # Labels pydantic puts in an error's location for the member of a union; they are not config keys.
 _UNION_LABELS = frozenset({"int", "str", "float", "bool", "dict", "list"})
 
 
-class ConfigError(Exception):
-    """A configuration that cannot be used; the message is one line a user can act on."""
+__all__ = ["ConfigError", "LoadedConfig", "deep_merge", "find_default_config", "load_config", "parse_set_option"]
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,12 @@ class LoadedConfig:
 
 
 def _defaults() -> dict[str, Any]:
+    """The harness's embedded defaults, then each suite's section defaults (every section present)."""
     text = resources.files("harness").joinpath("defaults.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    raw = tomllib.loads(text)
+    for name, cls in loadable_suites().items():
+        raw[name] = deep_merge(copy.deepcopy(dict(cls.defaults)), raw.get(name, {}))
+    return raw
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -143,7 +147,8 @@ def _collect_literal_secrets(raw: Mapping[str, Any], secrets: set[str]) -> None:
             section = section.get(part, {}) if isinstance(section, Mapping) else {}
         if isinstance(section, Mapping):
             secrets.update(str(value) for value in section.values() if str(value))
-    for key_path in _SECRET_KEYS:
+    secret_keys = [(name, *path) for name, cls in loadable_suites().items() for path in cls.secret_keys]
+    for key_path in secret_keys:
         value: Any = raw
         for part in key_path:
             value = value.get(part) if isinstance(value, Mapping) else None
@@ -214,10 +219,16 @@ def load_config(
         sources.append("--set")
     if target is not None:
         raw = deep_merge(raw, {"target": {"url": target}})
+    if not raw.get("suites"):
+        raw["suites"] = default_suites()
     _collect_literal_secrets(raw, secrets)
     described_sources = ", ".join(dict.fromkeys(sources))
     try:
-        config = GoliveConfig.model_validate(raw)
+        config = full_config_model().model_validate(raw)
     except ValidationError as error:
         raise ConfigError(_describe_validation_error(error, described_sources)) from None
+    unknown = [name for name in config.suites if name not in suite_names()]
+    if unknown:
+        known = ", ".join(suite_names())
+        raise ConfigError(f"config error ({described_sources}): suites: unknown suite {unknown[0]!r} (known: {known})")
     return LoadedConfig(config=config, secrets=frozenset(secrets), sources=tuple(sources), profile=profile)

@@ -64,7 +64,7 @@ class Console:
         print("", file=out)
         print(f"Verdict: {result.verdict.value}", file=out)
         for reason in result.reasons:
-            print(f"  - {reason}", file=out)
+            print(f"  - {reason.text()}", file=out)
         if result.verdict is Verdict.READY and len(result.reasons) <= 1:
             print("  (no warnings)", file=out)
         if result.comparison is not None:

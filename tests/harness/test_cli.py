@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support import REPO_ROOT, free_port, run_golive
+
+pytestmark = pytest.mark.integration
 
 
 def test_help_imports_no_heavy_tool(tmp_path: Path) -> None:
