@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -11,19 +13,9 @@ from types import FrameType
 from typing import NoReturn
 
 from harness import __version__
+from harness.errors import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from harness.history_cli import add_history_commands
-
-EXIT_READY = 0
-EXIT_NOT_READY = 1
-EXIT_INCONCLUSIVE = 2
-EXIT_USAGE = 3
-EXIT_INTERRUPTED = 130
-
-SUITE_CHOICES = ("performance", "accessibility", "security")
-
-
-class UsageError(Exception):
-    """Bad command-line use or configuration: exit 3 with this one-line message."""
+from harness.suite_index import suite_names
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--suite",
         dest="suites",
         action="append",
-        choices=SUITE_CHOICES,
+        choices=suite_names(),
         help="run only this suite (repeatable)",
     )
     run.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports/)")
@@ -108,8 +100,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return dispatch(args)
     except UsageError as error:
-        print(f"golive: error: {error}", file=sys.stderr)
+        _say(f"golive: error: {error}")
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("golive: interrupted", file=sys.stderr)
+        _say("golive: interrupted")
         return EXIT_INTERRUPTED
+    finally:
+        _release_closed_stdout()
+
+
+def _say(line: str) -> None:
+    # Nobody may be listening any more; the exit code still says it.
+    with contextlib.suppress(OSError, ValueError):
+        print(line, file=sys.stderr)
+
+
+def _release_closed_stdout() -> None:
+    """If a reader went away (`golive run | head`), point that stream at /dev/null: Python would otherwise
+    fail to flush it at exit and turn the verdict's exit code into 120."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            with contextlib.suppress(OSError, ValueError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, stream.fileno())
+                os.close(devnull)

@@ -8,21 +8,24 @@ import sys
 from pathlib import Path
 
 from harness.ci_summary import StepSummary
-from harness.cli import (
+from harness.config_loader import LoadedConfig, find_default_config, load_config, profile_problems
+from harness.console import Console
+from harness.engine import Emitter, RunPlan, execute_evaluation, execute_run, load_saved_run, original_config
+from harness.errors import (
     EXIT_INCONCLUSIVE,
     EXIT_INTERRUPTED,
     EXIT_NOT_READY,
     EXIT_READY,
+    ConfigError,
     UsageError,
 )
-from harness.config_loader import ConfigError, LoadedConfig, find_default_config, load_config
-from harness.console import Console
-from harness.engine import Emitter, RunPlan, execute_evaluation, execute_run, load_saved_run
 from harness.history import HistoryRecorder
 from harness.models import RunResult, Verdict
 from harness.redaction import Redactor
+from harness.registry import SuiteLoadError, default_suites, get_suite
 from harness.reporters import ReportWriter
-from harness.suite import Target
+from harness.settings import GoliveConfig
+from harness.target import Target
 
 _EXIT_FOR_VERDICT = {
     Verdict.READY: EXIT_READY,
@@ -46,19 +49,36 @@ def _load(
         raise UsageError(str(error)) from None
 
 
+def suite_problems(config: GoliveConfig, chosen: tuple[str, ...]) -> list[str]:
+    """What in the chosen suites' settings would stop them (files that do not exist), before anything runs."""
+    problems = []
+    for name in chosen:
+        try:
+            problems += get_suite(name).config_problems(getattr(config, name, None))
+        except SuiteLoadError as error:
+            problems.append(str(error))
+    return problems
+
+
 def plan_run(loaded: LoadedConfig, suites: list[str] | None, out_dir: Path) -> RunPlan:
-    """Decide what runs; refuse (before anything runs) a plan that is unsafe or has no target."""
+    """Decide what runs; refuse (before anything runs) a plan that is unsafe, broken or has no target."""
     config = loaded.config
     if not config.target.url:
         raise UsageError("no target: pass --target URL or set target.url in the config")
-    chosen = tuple(dict.fromkeys(suites or config.suites))
+    chosen = tuple(dict.fromkeys(suites or config.suites or default_suites()))
+    problems = suite_problems(config, chosen)
+    if problems:
+        raise UsageError("; ".join(problems))
     target = Target.from_config(config)
     if not target.allows_load():
         unsafe = []
-        if "performance" in chosen:
-            unsafe.append("load tests")
-        if "security" in chosen and config.security.mode == "full":
-            unsafe.append("active scans")
+        for name in chosen:
+            try:
+                traffic = get_suite(name).active_traffic(getattr(config, name, None))
+            except SuiteLoadError as error:
+                raise UsageError(str(error)) from None
+            if traffic:
+                unsafe.append(traffic)
         if unsafe:
             raise UsageError(
                 f"host {target.host!r} is not in target.allowed_hosts, so {' and '.join(unsafe)} are refused; "
@@ -70,7 +90,8 @@ def plan_run(loaded: LoadedConfig, suites: list[str] | None, out_dir: Path) -> R
 def _run_plan(plan: RunPlan, label: str | None = None) -> int:
     redactor = Redactor(plan.secrets)
     history = HistoryRecorder(plan.config.history, plan.out_dir, redactor, label)
-    emit = Emitter([Console(), ReportWriter(redactor), history, StepSummary()])
+    # The console goes last: the verdict is printed once the reports exist, and a closed pipe cannot stop them.
+    emit = Emitter([ReportWriter(redactor), history, StepSummary(), Console()])
     result = execute_run(plan, emit)
     return exit_code_for(result)
 
@@ -88,15 +109,17 @@ def command_evaluate(args: argparse.Namespace) -> int:
         saved = load_saved_run(run_dir)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    base = dict(saved.get("config") or {})
-    base.pop("profiles", None)
+    # The run's own config, then ./golive.toml (or --config), then --set: an override given to one evaluation
+    # is recorded in that evaluation's result only, never carried into the next.
+    base = original_config(run_dir, saved)
+    path = args.config if args.config is not None else find_default_config(Path.cwd())
     try:
-        loaded = load_config(args.config, None, args.overrides, None, base=base)
+        loaded = load_config(path, None, args.overrides, None, base=base)
     except ConfigError as error:
         raise UsageError(str(error)) from None
     redactor = Redactor(loaded.secrets)
     history = HistoryRecorder(loaded.config.history, run_dir.parent, redactor)
-    emit = Emitter([Console(), ReportWriter(redactor), history])
+    emit = Emitter([ReportWriter(redactor), history, Console()])
     result = execute_evaluation(run_dir, saved, loaded.config, dt.date.today(), emit, loaded.secrets)
     return _EXIT_FOR_VERDICT[result.verdict]
 
@@ -115,10 +138,19 @@ def command_demo(args: argparse.Namespace) -> int:
 
 
 def command_config_check(args: argparse.Namespace) -> int:
-    """`golive config check`: validate the config and print what it resolves to (secrets masked)."""
+    """`golive config check`: validate the config as `run` would, every profile too; print what it resolves to."""
     path = args.config if args.config is not None else find_default_config(Path.cwd())
-    loaded = _load(args.config, args.profile, args.overrides)
-    resolved = Redactor(loaded.secrets).text(loaded.config.model_dump_json(indent=2, exclude={"profiles"}))
+    loaded = _load(path, args.profile, args.overrides)
+    config = loaded.config
+    problems = [] if config.target.url else ["no target: set target.url in the config (or pass --target to run)"]
+    problems += suite_problems(config, tuple(config.suites or default_suites()))
+    try:
+        problems += profile_problems(path)
+    except ConfigError as error:
+        problems.append(str(error))
+    if problems:
+        raise UsageError("; ".join(problems))
+    resolved = Redactor(loaded.secrets).text(config.model_dump_json(indent=2, exclude={"profiles"}))
     print(resolved)
     print(f"golive: config OK ({', '.join(dict.fromkeys(loaded.sources))})", file=sys.stderr)
     if path is None:

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from harness.cli import EXIT_READY, UsageError
 from harness.comparison import NOT_RUN, compare, describe, suite_state
 from harness.config_loader import ConfigError, LoadedConfig, find_default_config, load_config
+from harness.errors import EXIT_READY, UsageError
 from harness.history import open_history
 from harness.history_store import ANY_PROFILE, HistoryError, HistoryStore, shown_url
 from harness.history_table import history_json, render_history

@@ -10,7 +10,8 @@ from typing import Any
 
 from harness.suite import GatherContext, GatherError, Target
 from suites.performance import protocol
-from suites.performance.evaluate import step_limits
+from suites.performance.checks import step_limits
+from suites.performance.load import tool_documents
 from suites.performance.runner import (
     BUILTIN_LOCUSTFILE,
     SHUTDOWN_GRACE_SECONDS,
@@ -105,7 +106,7 @@ def master_spec(settings: PerformanceSettings) -> MasterSpec | None:
 
 def build_spec(context: GatherContext) -> LocustSpec:
     """Everything the runner needs, from the config and the target."""
-    settings = context.config.performance
+    settings = context.settings_as(PerformanceSettings, "performance")
     plan = plan_for(settings)
     return LocustSpec(
         host=context.target.url,
@@ -193,7 +194,7 @@ def gather(context: GatherContext) -> None:
             f"host {context.target.host!r} is not in target.allowed_hosts, so the load test was refused; "
             "add it to [target] allowed_hosts if you own it"
         )
-    settings = context.config.performance
+    settings = context.settings_as(PerformanceSettings, "performance")
     spec = build_spec(context)
     plan = plan_for(settings)
     record: dict[str, Any] = {"parameters": _parameters(settings, spec, plan), "started": True}
@@ -217,6 +218,9 @@ def gather(context: GatherContext) -> None:
     outcome = run_locust(spec, lambda sample: context.progress(format_progress(sample)))
     record.update(outcome.to_dict())
     context.write_json(protocol.RUN_JSON, record)
+    # Locust has stopped: what it wrote becomes documents, judged from memory and written once beside its files.
+    for name, data in tool_documents(context.artifact_dir).items():
+        context.artifacts.put(name, data)
     if outcome.interrupted:
         raise KeyboardInterrupt
     problem = gather_error(outcome, (context.artifact_dir / protocol.LOCUST_JSON).is_file())

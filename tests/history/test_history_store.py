@@ -139,6 +139,7 @@ def test_a_database_from_a_newer_golive_is_refused(history_url: str) -> None:
         HistoryStore.open(history_url)
 
 
+@pytest.mark.integration
 def test_an_unreachable_database_is_a_one_line_error_without_the_password() -> None:
     url = f"postgresql://golive:hunter2-secret@127.0.0.1:{free_port()}/history"
     with pytest.raises(HistoryError) as caught:

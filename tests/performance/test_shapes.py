@@ -13,7 +13,7 @@ from harness.config_loader import ConfigError
 from harness.settings import GoliveConfig
 from harness.suite import Target
 from suites.performance import protocol
-from suites.performance.evaluate import step_limits
+from suites.performance.checks import step_limits
 from suites.performance.gather import hard_timeout, locust_environment, worker_command
 from suites.performance.runner import BUILTIN_LOCUSTFILE, HOOKS_FILE, LocustSpec, MasterSpec, format_progress
 from suites.performance.shapes import plan_for
