@@ -12,12 +12,12 @@ import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
+from harness.history_settings import NewFindingsMode
 from harness.models import Check, Status
 from harness.run_record import MEASURED, RunRecord
 
-NewFindingsMode = Literal["off", "warn", "fail"]
 _CHANGE = re.compile(r"^\s*([+-])\s*(\d+(?:\.\d+)?)\s*%\s*$")
 # How many earlier runs are read to find `runs` in which a given suite measured (per-suite runs interleave).
 _SEARCH_FACTOR = 10

@@ -28,6 +28,7 @@ from harness.events import (
 )
 from harness.files import write_atomic
 from harness.history import comparison_with_history
+from harness.history_gates import apply_history_gates
 from harness.models import SCHEMA_VERSION, Check, Reason, RunResult, Status, SuiteResult, skipped_suite
 from harness.preflight import check_reachable
 from harness.redaction import Redactor
@@ -163,6 +164,9 @@ def _conclude(
     out_dir: Path,
 ) -> RunResult:
     """The verdict and its reasons for `suites`, as a RunResult compared with the previous run in `out_dir`."""
+    sections = {name: getattr(config, name, None) for name in config.section_names()}
+    history = config.history
+    suites = apply_history_gates(suites, sections, history, identity.target, identity.profile, identity.run_id, out_dir)
     verdict, reasons = decide(suites)
     # A waiver is judged only against suites that measured; a suite that could not says nothing about it.
     ran = {

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 HISTORY_DB = "history.db"
+NewFindingsMode = Literal["off", "warn", "fail"]
 
 
 class BaselineSettings(BaseModel):
@@ -41,3 +44,21 @@ class HistorySettings(BaseModel):
     def database_url(self, out_dir: Path) -> str:
         """The URL to connect to: the configured one, else SQLite beside the run folders."""
         return self.url or f"sqlite:///{out_dir / HISTORY_DB}"
+
+
+@cache
+def with_history_keys(model: type[BaseModel]) -> type[BaseModel]:
+    """A suite's settings model that also accepts ``new_findings = "off" | "warn" | "fail"`` (default off).
+
+    Every suite gets the key without declaring it; the subclass still passes `isinstance` for the suite's model.
+    """
+    if "new_findings" in model.model_fields:
+        return model
+    extended: type[BaseModel] = create_model(
+        model.__name__,
+        __base__=model,
+        __module__=model.__module__,
+        new_findings=(NewFindingsMode, "off"),
+    )
+    extended.__doc__ = model.__doc__
+    return extended

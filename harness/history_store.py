@@ -89,7 +89,13 @@ def _engine(url: str) -> Engine:
     try:
         if parsed.get_backend_name() == "sqlite":
             if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                folder = Path(parsed.database).parent
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                except OSError as error:
+                    raise HistoryError(
+                        f"history database folder {folder} cannot be created: {error.strerror}"
+                    ) from None
             return _sqlite_engine(url)
         return create_engine(url, poolclass=NullPool)
     except (NoSuchModuleError, ImportError) as error:

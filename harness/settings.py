@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
-from harness.history_settings import HistorySettings
+from harness.history_settings import HistorySettings, with_history_keys
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -102,7 +102,9 @@ class GoliveConfig(BaseModel):
 
 def config_model(sections: Mapping[str, type[BaseModel]]) -> type[GoliveConfig]:
     """The full config model: the harness's own sections plus one per suite (the loader fills in each)."""
-    fields: dict[str, Any] = {name: (model, ...) for name, model in sections.items() if name not in _CORE}
+    fields: dict[str, Any] = {
+        name: (with_history_keys(model), ...) for name, model in sections.items() if name not in _CORE
+    }
     return create_model("GoliveConfig", __base__=GoliveConfig, **fields)
 
 
