@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from harness.comparison import compare
@@ -17,6 +18,7 @@ from harness.history_settings import HistorySettings
 from harness.history_store import HistoryError, HistoryStore
 from harness.models import RunResult
 from harness.redaction import Redactor
+from harness.registry import SuiteLoadError, suite_class
 from harness.run_record import RunRecord, record_from_result
 
 __all__ = ["HistoryError", "HistoryRecorder", "HistoryStore", "comparison_with_history", "open_history", "run_record"]
@@ -27,10 +29,23 @@ def open_history(settings: HistorySettings, out_dir: Path) -> HistoryStore:
     return HistoryStore.open(settings.database_url(out_dir), legacy_dir=out_dir)
 
 
+def declared_headlines(names: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Each suite's `headline_metrics` (metric → column label), for the suites that declare and can be loaded."""
+    declared = {}
+    for name in names:
+        try:
+            metrics = suite_class(name).headline_metrics
+        except (KeyError, SuiteLoadError):
+            continue
+        if metrics:
+            declared[name] = dict(metrics)
+    return declared
+
+
 def run_record(result: RunResult, redactor: Redactor, label: str | None = None) -> RunRecord:
     """The history record of a run, built from its result.json content with secrets masked."""
     data = json.loads(redactor.text(json.dumps(result.to_dict(), default=str)))
-    return record_from_result(data, label=redactor.text(label) if label else None)
+    return record_from_result(data, redactor.text(label) if label else None, declared_headlines(result.suites))
 
 
 def comparison_with_history(

@@ -75,7 +75,7 @@ suites = Table(
     Column("status", String(16), nullable=False),
     Column("ran", Boolean, nullable=False),
     Column("error", Text),
-    Column("headline", Text, nullable=False),  # JSON list of metric or check ids
+    Column("headline", Text, nullable=False),  # JSON list of [metric or check id, column label]
     Column("coverage_urls", Text),  # JSON list, or NULL when the suite does not say
     Column("coverage_parts", Text, nullable=False),  # JSON list of the check ids that measured
     Column("scope_signature", String(32)),

@@ -27,6 +27,7 @@ from harness.run_record import CheckRecord, Coverage, FindingRecord, RunRecord, 
 LEGACY_FILE = "history.jsonl"
 # SQLite waits this long for another writer before giving up; a run's write takes milliseconds.
 _SQLITE_BUSY_SECONDS = 60
+_CONNECT_TIMEOUT_SECONDS = 15
 
 
 class HistoryError(Exception):
@@ -97,7 +98,11 @@ def _engine(url: str) -> Engine:
                         f"history database folder {folder} cannot be created: {error.strerror}"
                     ) from None
             return _sqlite_engine(url)
-        return create_engine(url, poolclass=NullPool)
+        # A database that does not answer must not hang a nightly job: give up after a while, with the reason.
+        connect_args = (
+            {"connect_timeout": _CONNECT_TIMEOUT_SECONDS} if parsed.get_backend_name() == "postgresql" else {}
+        )
+        return create_engine(url, poolclass=NullPool, connect_args=connect_args)
     except (NoSuchModuleError, ImportError) as error:
         raise HistoryError(f"history.url {shown_url(url)}: no database driver for it ({error})") from None
 
@@ -194,7 +199,7 @@ class HistoryStore:
                     "status": suite.status,
                     "ran": suite.ran,
                     "error": suite.error,
-                    "headline": json.dumps(list(suite.headline)),
+                    "headline": json.dumps(list(suite.headline.items())),
                     "coverage_urls": None if coverage.urls is None else json.dumps(sorted(coverage.urls)),
                     "coverage_parts": json.dumps(sorted(coverage.parts)),
                     "scope_signature": coverage.signature,
@@ -321,7 +326,7 @@ def _run_from_rows(row: Any, children: dict[str, list[Any]]) -> RunRecord:
             ran=bool(suite["ran"]),
             error=suite["error"],
             metrics={m["name"]: m["value"] for m in mine[schema.metrics.name] if m["suite"] == name},
-            headline=tuple(json.loads(suite["headline"])),
+            headline=dict(json.loads(suite["headline"])),
             checks=tuple(
                 CheckRecord(c["check_id"], c["status"], c["message"], c["measured"])
                 for c in sorted(mine[schema.checks.name], key=lambda c: c["id"])

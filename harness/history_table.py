@@ -25,25 +25,30 @@ def _format(value: float | str) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
-def _columns(runs: Sequence[RunRecord]) -> list[tuple[str, str | None]]:
-    """(suite, headline key) pairs in first-seen order; key None is the suite's status column."""
-    suites: dict[str, dict[str, None]] = {}
+def _columns(runs: Sequence[RunRecord]) -> tuple[list[tuple[str, str | None]], dict[tuple[str, str], str]]:
+    """(suite, headline key) pairs in first-seen order (key None: the suite's status), and each key's label."""
+    suites: dict[str, dict[str, str]] = {}
     for run in runs:
         for name, suite in run.suites.items():
             keys = suites.setdefault(name, {})
-            for key in suite.headline:
+            for key, label in suite.headline.items():
                 if len(keys) < MAX_HEADLINE:
-                    keys.setdefault(key)
+                    keys.setdefault(key, label)
     shown = [name for name in suites if any(suite_state(run.suites.get(name)) != NOT_RUN for run in runs)]
-    return [pair for name in shown for pair in [(name, None), *((name, key) for key in suites[name])]]
+    columns = [pair for name in shown for pair in [(name, None), *((name, key) for key in suites[name])]]
+    return columns, {(name, key): label for name in shown for key, label in suites[name].items()}
 
 
-def _header(columns: list[tuple[str, str | None]]) -> list[str]:
+def _header(columns: list[tuple[str, str | None]], labels: dict[tuple[str, str], str]) -> list[str]:
     counts: dict[str, int] = {}
-    for _, key in columns:
-        if key is not None:
-            counts[key] = counts.get(key, 0) + 1
-    return [name if key is None else (key if counts[key] == 1 else f"{name}.{key}") for name, key in columns]
+    for label in labels.values():
+        counts[label] = counts.get(label, 0) + 1
+    return [
+        name
+        if key is None
+        else (labels[(name, key)] if counts[labels[(name, key)]] == 1 else f"{name}.{labels[(name, key)]}")
+        for name, key in columns
+    ]
 
 
 def _note(run: RunRecord) -> str:
@@ -54,8 +59,8 @@ def _note(run: RunRecord) -> str:
 
 def history_rows(runs: Sequence[RunRecord]) -> list[list[str]]:
     """The table as rows of cells, the header first."""
-    columns = _columns(runs)
-    rows = [["run", "label", "verdict", "findings", *_header(columns), "note"]]
+    columns, labels = _columns(runs)
+    rows = [["run", "label", "verdict", "findings", *_header(columns, labels), "note"]]
     for run in runs:
         open_findings = sum(1 for finding in run.findings().values() if not finding.waived)
         cells = [run.run_id, run.label or "", run.verdict, str(open_findings)]

@@ -84,7 +84,8 @@ class SuiteRecord:
     ran: bool
     error: str | None = None
     metrics: Mapping[str, float] = field(default_factory=dict)
-    headline: tuple[str, ...] = ()
+    # The values `golive history` shows for the suite: metric or check id → column label.
+    headline: Mapping[str, str] = field(default_factory=dict)
     checks: tuple[CheckRecord, ...] = ()
     findings: Mapping[str, FindingRecord] = field(default_factory=dict)
     coverage: Coverage = field(default_factory=Coverage)
@@ -194,14 +195,15 @@ def _findings(raw: Any, suite: str) -> dict[str, FindingRecord]:
 
 
 def _headline(
-    data: Mapping[str, Any], checks: tuple[CheckRecord, ...], metrics: Mapping[str, float]
-) -> tuple[str, ...]:
-    """The suite's own headline list if it gives one, else its checks that ran (measured, or failed to)."""
-    given = data.get("headline") or (data.get("details") or {}).get("headline")
+    data: Mapping[str, Any], declared: Mapping[str, str] | None, checks: tuple[CheckRecord, ...]
+) -> dict[str, str]:
+    """What the suite declares as its headline (its class, or its result), else its checks that ran."""
+    given = declared or data.get("headline") or (data.get("details") or {}).get("headline")
+    if isinstance(given, Mapping) and given:
+        return {str(key): str(label) for key, label in given.items()}
     if isinstance(given, list) and given:
-        return tuple(str(key) for key in given)
-    gated = tuple(check.id for check in checks if check.status != "skipped")
-    return gated or tuple(key for key in metrics if "." not in key)[:3]
+        return {str(key): str(key) for key in given}
+    return {check.id: check.id for check in checks if check.status != "skipped"}
 
 
 def _coverage(data: Mapping[str, Any], checks: tuple[CheckRecord, ...], section: Any) -> Coverage:
@@ -221,8 +223,10 @@ def _coverage(data: Mapping[str, Any], checks: tuple[CheckRecord, ...], section:
     return Coverage(urls=urls, parts=parts, signature=scope_signature(section))
 
 
-def suite_record(name: str, data: Mapping[str, Any], config: Mapping[str, Any]) -> SuiteRecord:
-    """A suite's record from its result.json entry and the run's config."""
+def suite_record(
+    name: str, data: Mapping[str, Any], config: Mapping[str, Any], headline: Mapping[str, str] | None = None
+) -> SuiteRecord:
+    """A suite's record from its result.json entry, the run's config and the suite's declared headline metrics."""
     checks = _checks(data.get("checks"))
     metrics = numeric_metrics(data.get("metrics") or {})
     status = str(data.get("status", "error"))
@@ -233,15 +237,17 @@ def suite_record(name: str, data: Mapping[str, Any], config: Mapping[str, Any]) 
         ran=ran,
         error=data.get("error") or None,
         metrics=metrics,
-        headline=_headline(data, checks, metrics),
+        headline=_headline(data, headline, checks),
         checks=checks,
         findings=_findings(data.get("findings"), name),
         coverage=_coverage(data, checks, config.get(name)),
     )
 
 
-def record_from_result(data: Mapping[str, Any], label: str | None = None) -> RunRecord:
-    """A run's record from its result.json content (schema 1 or 2)."""
+def record_from_result(
+    data: Mapping[str, Any], label: str | None = None, headlines: Mapping[str, Mapping[str, str]] | None = None
+) -> RunRecord:
+    """A run's record from its result.json content (schema 1 or 2); `headlines` are the suites' declared ones."""
     config = data.get("config") or {}
     suites = data.get("suites") or {}
     return RunRecord(
@@ -256,7 +262,9 @@ def record_from_result(data: Mapping[str, Any], label: str | None = None) -> Run
         golive_version=str(data.get("golive_version", "")),
         config_hash=config_hash(config) if config else "",
         suites={
-            name: suite_record(name, suite, config) for name, suite in suites.items() if isinstance(suite, Mapping)
+            name: suite_record(name, suite, config, (headlines or {}).get(name))
+            for name, suite in suites.items()
+            if isinstance(suite, Mapping)
         },
     )
 
@@ -272,7 +280,7 @@ def record_from_legacy(entry: Mapping[str, Any]) -> RunRecord:
             status=status,
             ran=status in MEASURED,
             metrics=metrics,
-            headline=tuple(key for key in metrics if "." not in key)[:3],
+            headline={key: key for key in metrics if "." not in key},
         )
     for fingerprint, label in (entry.get("findings") or {}).items():
         suite, _, rest = str(label).partition(": ")

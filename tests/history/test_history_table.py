@@ -7,7 +7,7 @@ import dataclasses
 from harness.history_table import history_json, history_rows, render_history
 from harness.models import Check, Status, SuiteResult
 from harness.run_record import record_from_legacy
-from tests.history.runs import full_run, performance, record, run, security
+from tests.history.runs import full_run, performance, record, run
 
 
 def test_a_suite_that_did_not_run_shows_not_run_not_zeros() -> None:
@@ -17,18 +17,25 @@ def test_a_suite_that_did_not_run_shows_not_run_not_zeros() -> None:
     assert header[:4] == ["run", "label", "verdict", "findings"]
     row = dict(zip(header, second, strict=True))
     assert row["accessibility"] == "not run" and row["security"] == "not run"
-    assert row["p95_ms"] == "412"
-    assert row["impact_serious"] == "" and row["hygiene"] == ""
+    assert row["p95 ms"] == "412"  # the performance suite's own column names (its headline_metrics)
+    assert row["pages"] == "" and row["sec high"] == ""
     assert dict(zip(header, first, strict=True))["findings"] == "3"  # the waived one is not open
 
 
 def test_a_check_that_could_not_measure_shows_its_status() -> None:
-    no_zap = full_run("20261126T010000Z-aaaa")
-    no_zap = dataclasses.replace(no_zap, suites={**no_zap.suites, "security": security([], zap=False)})
-    header, row = history_rows([record(no_zap)])
+    broken = full_run("20261126T010000Z-aaaa")
+    unmeasured = SuiteResult(
+        name="performance",
+        checks=(
+            Check("p95_ms", Status.ERROR, "p95 latency could not be measured"),
+            Check("error_ratio", Status.PASS, "error ratio 0 within limits", 0.0),
+        ),
+        metrics={"error_ratio": 0.0},
+    )
+    broken = dataclasses.replace(broken, suites={**broken.suites, "performance": unmeasured})
+    header, row = history_rows([record(broken)])
     cells = dict(zip(header, row, strict=True))
-    assert cells["zap_scan"] == "error"
-    assert cells["hygiene"] == "1"
+    assert (cells["performance"], cells["p95 ms"], cells["errors"], cells["rps"]) == ("error", "error", "0", "-")
 
 
 def test_headline_columns_come_from_the_suite_not_from_a_list_in_golive() -> None:
@@ -63,7 +70,7 @@ def test_invalid_and_interrupted_runs_say_so() -> None:
     assert rows[2][-1] == "interrupted"
     (entry,) = history_json([invalid])
     assert entry["invalid_reason"] == "staging was down"
-    assert entry["suites"]["performance"]["headline"] == {"p95_ms": 300, "error_ratio": 0.0}
+    assert entry["suites"]["performance"]["headline"] == {"p95_ms": 300, "rps": 100.0, "error_ratio": 0.0}
 
 
 def test_runs_from_the_old_history_file_show_their_numbers() -> None:
