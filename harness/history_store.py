@@ -307,15 +307,17 @@ class HistoryStore:
         if not rows:
             return []
         keys = [row["id"] for row in rows]
-        children = {
-            table.name: list(connection.execute(select(table).where(table.c.run_pk.in_(keys))).mappings())
-            for table in schema.CHILD_TABLES
+        # One query per table for all the runs, grouped by run and table in one pass.
+        grouped: dict[Any, dict[str, list[Any]]] = {
+            key: {table.name: [] for table in schema.CHILD_TABLES} for key in keys
         }
-        return [_run_from_rows(row, children) for row in rows]
+        for table in schema.CHILD_TABLES:
+            for child in connection.execute(select(table).where(table.c.run_pk.in_(keys))).mappings():
+                grouped[child["run_pk"]][table.name].append(child)
+        return [_run_from_rows(row, grouped[row["id"]]) for row in rows]
 
 
-def _run_from_rows(row: Any, children: dict[str, list[Any]]) -> RunRecord:
-    mine = {name: [child for child in rows if child["run_pk"] == row["id"]] for name, rows in children.items()}
+def _run_from_rows(row: Any, mine: dict[str, list[Any]]) -> RunRecord:
     suites: dict[str, SuiteRecord] = {}
     for suite in mine[schema.suites.name]:
         name = suite["suite"]
