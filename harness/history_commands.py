@@ -12,7 +12,8 @@ from harness.comparison import NOT_RUN, compare, describe, suite_state
 from harness.config_loader import ConfigError, LoadedConfig, find_default_config, load_config
 from harness.errors import EXIT_READY, UsageError
 from harness.history import open_history
-from harness.history_store import ANY_PROFILE, HistoryError, HistoryStore, shown_url
+from harness.history_settings import HISTORY_DB
+from harness.history_store import ANY_PROFILE, LEGACY_FILE, HistoryError, HistoryStore, shown_url
 from harness.history_table import history_json, render_history
 from harness.redaction import Redactor
 from harness.run_record import RunRecord, record_from_result
@@ -27,13 +28,32 @@ def _loaded(args: argparse.Namespace) -> LoadedConfig:
         raise UsageError(str(error)) from None
 
 
-def _open(args: argparse.Namespace) -> tuple[HistoryStore, Redactor]:
+class _Opened:
+    """The store the commands read (None when no run was ever recorded there) and how to name it."""
+
+    def __init__(self, store: HistoryStore | None, redactor: Redactor, where: str) -> None:
+        self.store = store
+        self.redactor = redactor
+        self.where = where
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+
+def _open(args: argparse.Namespace) -> _Opened:
+    """The configured history; a default SQLite file that does not exist yet is not created just to be read."""
     loaded = _loaded(args)
     redactor = Redactor(loaded.secrets)
+    out = Path(getattr(args, "out", Path("reports")))
+    settings = loaded.config.history
+    if not settings.url and not (out / HISTORY_DB).exists() and not (out / LEGACY_FILE).exists():
+        return _Opened(None, redactor, str(out / HISTORY_DB))
     try:
-        return open_history(loaded.config.history, Path(getattr(args, "out", Path("reports")))), redactor
+        store = open_history(settings, out)
     except HistoryError as error:
         raise UsageError(redactor.text(str(error))) from None
+    return _Opened(store, redactor, redactor.text(shown_url(store.url)))
 
 
 def _print(text: str, redactor: Redactor) -> None:
@@ -48,25 +68,28 @@ def command_history(args: argparse.Namespace) -> int:
         return command_history_invalidate(args)
     if args.limit < 1:
         raise UsageError(f"--limit must be at least 1, got {args.limit}")
-    store, redactor = _open(args)
+    opened = _open(args)
+    redactor = opened.redactor
+    runs: list[RunRecord] = []
     try:
         profile = args.profile if args.profile is not None else ANY_PROFILE
-        runs = store.runs(target=args.target, profile=profile, limit=args.limit)
+        if opened.store is not None:
+            runs = opened.store.runs(target=args.target, profile=profile, limit=args.limit)
     except HistoryError as error:
         raise UsageError(redactor.text(str(error))) from None
     finally:
-        store.close()
+        opened.close()
     if args.json:
         _print(json.dumps(history_json(runs), indent=2), redactor)
     elif not runs:
-        print(f"golive: no runs recorded in {redactor.text(shown_url(store.url))}", file=sys.stderr)
+        print(f"golive: no runs recorded in {opened.where}", file=sys.stderr)
     else:
         _print(render_history(runs), redactor)
     return EXIT_READY
 
 
-def _find(store: HistoryStore, run: str) -> RunRecord:
-    found = store.get(run)
+def _find(store: HistoryStore | None, run: str) -> RunRecord:
+    found = store.get(run) if store is not None else None
     if found is None:
         raise UsageError(f"no run {run!r} in the history (see `golive history`)")
     return found
@@ -96,13 +119,14 @@ def render_run(run: RunRecord) -> str:
 
 def command_history_show(args: argparse.Namespace) -> int:
     """`golive history show RUN`."""
-    store, redactor = _open(args)
+    opened = _open(args)
+    redactor = opened.redactor
     try:
-        run = _find(store, args.run)
+        run = _find(opened.store, args.run)
     except HistoryError as error:
         raise UsageError(redactor.text(str(error))) from None
     finally:
-        store.close()
+        opened.close()
     if getattr(args, "json", False):
         _print(json.dumps(history_json([run])[0], indent=2), redactor)
     else:
@@ -115,18 +139,21 @@ def command_history_invalidate(args: argparse.Namespace) -> int:
     reason = args.reason.strip()
     if not reason:
         raise UsageError("--reason must say why the run does not count")
-    store, redactor = _open(args)
+    opened = _open(args)
+    redactor = opened.redactor
     try:
-        run = store.invalidate(_find(store, args.run).run_id, redactor.text(reason))
+        found = _find(opened.store, args.run)
+        assert opened.store is not None  # _find found the run there
+        run = opened.store.invalidate(found.run_id, redactor.text(reason))
     except HistoryError as error:
         raise UsageError(redactor.text(str(error))) from None
     finally:
-        store.close()
+        opened.close()
     print(redactor.text(f"golive: run {run.run_id} marked invalid: {run.invalid_reason}"), file=sys.stderr)
     return EXIT_READY
 
 
-def _resolve(store: HistoryStore, given: str, redactor: Redactor) -> RunRecord:
+def _resolve(store: HistoryStore | None, given: str, redactor: Redactor) -> RunRecord:
     """A run id from the history, or a run folder (its result.json) with the history's label if it has one."""
     folder = Path(given)
     if (folder / "result.json").is_file():
@@ -136,7 +163,7 @@ def _resolve(store: HistoryStore, given: str, redactor: Redactor) -> RunRecord:
             raise UsageError(f"{folder / 'result.json'} cannot be read: {error}") from None
         if not isinstance(data, dict) or "run_id" not in data:
             raise UsageError(f"{folder / 'result.json'} is not a golive result")
-        recorded = store.get(str(data["run_id"]))
+        recorded = store.get(str(data["run_id"])) if store is not None else None
         return record_from_result(data, label=recorded.label if recorded else None)
     if folder.is_dir():
         raise UsageError(f"{folder} is not a golive run folder (no result.json)")
@@ -175,14 +202,15 @@ def render_comparison(before: RunRecord, after: RunRecord, comparison: dict[str,
 
 def command_compare(args: argparse.Namespace) -> int:
     """`golive compare RUN_A RUN_B`: run ids or run folders."""
-    store, redactor = _open(args)
+    opened = _open(args)
+    redactor = opened.redactor
     try:
-        before = _resolve(store, args.run_a, redactor)
-        after = _resolve(store, args.run_b, redactor)
+        before = _resolve(opened.store, args.run_a, redactor)
+        after = _resolve(opened.store, args.run_b, redactor)
     except HistoryError as error:
         raise UsageError(redactor.text(str(error))) from None
     finally:
-        store.close()
+        opened.close()
     comparison = compare(after, before, significant=0.0)
     assert comparison is not None
     if args.json:

@@ -85,6 +85,14 @@ def test_compare_reads_run_folders(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     comparison = json.loads(done.stdout)
     assert comparison["unchanged_findings"] == 4 and comparison["resolved_findings"] == 0
+    assert not (out / "history.db").exists()  # reading never creates a history
+
+
+def test_no_history_yet_says_so_and_creates_nothing(tmp_path: Path) -> None:
+    done = run_golive("history", "--out", "nothing", cwd=tmp_path)
+    assert done.returncode == 0
+    assert done.stderr.strip() == f"golive: no runs recorded in {Path('nothing') / 'history.db'}"
+    assert not (tmp_path / "nothing").exists()
 
 
 def test_usage_errors_exit_3_with_one_line(tmp_path: Path) -> None:
