@@ -25,6 +25,7 @@ from harness.redaction import Redactor
 from harness.registry import SuiteLoadError, default_suites, get_suite
 from harness.reporters import ReportWriter
 from harness.settings import GoliveConfig
+from harness.suite_index import installed_commands
 from harness.target import Target
 
 _EXIT_FOR_VERDICT = {
@@ -169,6 +170,16 @@ def command_history(args: argparse.Namespace) -> int:
     return EXIT_READY
 
 
+def command_extra(name: str, arguments: list[str]) -> int:
+    """A command an installed suite's package brings: its entry point is called with the remaining arguments."""
+    try:
+        run = installed_commands()[name].load()
+    except Exception as error:
+        raise UsageError(f"command {name!r} cannot be loaded: {error}") from None
+    code = run(arguments)
+    return int(code) if isinstance(code, int) else 0
+
+
 def dispatch(args: argparse.Namespace) -> int:
     """Run the command the user asked for and return its exit code."""
     if args.command == "run":
@@ -179,4 +190,6 @@ def dispatch(args: argparse.Namespace) -> int:
         return command_demo(args)
     if args.command == "history":
         return command_history(args)
+    if args.command in installed_commands():
+        return command_extra(args.command, args.arguments)
     return command_config_check(args)

@@ -9,6 +9,8 @@ from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 
 GROUP = "golive.suites"
+# Extra `golive NAME ...` commands a suite's package brings (e.g. `golive worker` for distributed load).
+COMMANDS_GROUP = "golive.commands"
 # The order a full run goes in, for the suites golive ships; installed suites follow in name order.
 BUILTIN_ORDER = ("availability", "performance", "accessibility", "security", "checklist")
 
@@ -24,6 +26,15 @@ def installed() -> dict[str, EntryPoint]:
     return found
 
 
+@cache
+def installed_commands() -> dict[str, EntryPoint]:
+    """Every extra command an installed package declares, by name."""
+    found: dict[str, EntryPoint] = {}
+    for point in entry_points(group=COMMANDS_GROUP):
+        found.setdefault(point.name, point)
+    return found
+
+
 def suite_names() -> list[str]:
     """Every suite a user may ask for, in the order a run goes through them."""
     names = set(installed()) | registered_names
@@ -35,3 +46,4 @@ def forget() -> None:
     """Forget registered names and the cached entry points (for tests)."""
     registered_names.clear()
     installed.cache_clear()
+    installed_commands.cache_clear()
