@@ -24,6 +24,7 @@ from harness.models import RunResult, Verdict
 from harness.redaction import Redactor
 from harness.registry import SuiteLoadError, default_suites, get_suite
 from harness.reporters import ReportWriter
+from harness.rundir import check_writable
 from harness.settings import GoliveConfig
 from harness.suite_index import installed_commands
 from harness.target import Target
@@ -89,6 +90,9 @@ def plan_run(loaded: LoadedConfig, suites: list[str] | None, out_dir: Path) -> R
 
 
 def _run_plan(plan: RunPlan) -> int:
+    problem = check_writable(plan.out_dir)
+    if problem is not None:
+        raise UsageError(f"output folder {plan.out_dir} cannot be used ({problem}); choose another with --out")
     redactor = Redactor(plan.secrets)
     # The console goes last: the verdict is printed once the reports exist, and a closed pipe cannot stop them.
     emit = Emitter([ReportWriter(redactor), HistoryRecorder(HistoryStore(plan.out_dir), redactor), Console()])
