@@ -18,9 +18,11 @@ from harness.errors import (
     ConfigError,
     UsageError,
 )
+from harness.events import EventHandler
 from harness.history import HistoryRecorder, HistoryStore
 from harness.history_table import render_history
 from harness.models import RunResult, Verdict
+from harness.notify import Notifier
 from harness.redaction import Redactor
 from harness.registry import SuiteLoadError, default_suites, get_suite
 from harness.reporters import ReportWriter
@@ -95,7 +97,8 @@ def _run_plan(plan: RunPlan) -> int:
         raise UsageError(f"output folder {plan.out_dir} cannot be used ({problem}); choose another with --out")
     redactor = Redactor(plan.secrets)
     # The console goes last: the verdict is printed once the reports exist, and a closed pipe cannot stop them.
-    emit = Emitter([ReportWriter(redactor), HistoryRecorder(HistoryStore(plan.out_dir), redactor), Console()])
+    handlers: list[EventHandler] = [ReportWriter(redactor), HistoryRecorder(HistoryStore(plan.out_dir), redactor)]
+    emit = Emitter([*handlers, Console(), Notifier(plan.config.notify.webhook, redactor)])
     result = execute_run(plan, emit)
     return exit_code_for(result)
 

@@ -56,13 +56,14 @@ def serve(routes: RouteTable, *, default: Route | None = None) -> Iterator[Local
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        request_body = b""
 
         def _answer(self) -> None:
             path = self.path.split("?", 1)[0]
             seen.append((self.command, self.path))
             length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
+            # Kept for route functions that need what was posted.
+            self.request_body = self.rfile.read(length) if length else b""
             entry = routes.get(path, fallback)
             route = entry(self) if callable(entry) else entry
             if route.delay:
