@@ -18,21 +18,21 @@ registered_names: set[str] = set()
 
 
 @cache
+def _group(group: str) -> dict[str, EntryPoint]:
+    found: dict[str, EntryPoint] = {}
+    for point in entry_points(group=group):
+        found.setdefault(point.name, point)
+    return found
+
+
 def installed() -> dict[str, EntryPoint]:
     """Every installed suite's entry point, by name (the first one wins if two packages use a name)."""
-    found: dict[str, EntryPoint] = {}
-    for point in entry_points(group=GROUP):
-        found.setdefault(point.name, point)
-    return found
+    return _group(GROUP)
 
 
-@cache
 def installed_commands() -> dict[str, EntryPoint]:
     """Every extra command an installed package declares, by name."""
-    found: dict[str, EntryPoint] = {}
-    for point in entry_points(group=COMMANDS_GROUP):
-        found.setdefault(point.name, point)
-    return found
+    return _group(COMMANDS_GROUP)
 
 
 def suite_names() -> list[str]:
@@ -45,5 +45,4 @@ def suite_names() -> list[str]:
 def forget() -> None:
     """Forget registered names and the cached entry points (for tests)."""
     registered_names.clear()
-    installed.cache_clear()
-    installed_commands.cache_clear()
+    _group.cache_clear()
