@@ -15,7 +15,7 @@ from typing import NoReturn
 from harness import __version__
 from harness.errors import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 from harness.history_cli import add_history_commands
-from harness.suite_index import suite_names
+from harness.suite_index import installed_commands, suite_names
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,6 +25,9 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         print(f"golive: error: {message}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
+
+
+_BUILTIN_COMMANDS = frozenset({"run", "evaluate", "demo", "history", "config", "compare", "checklist"})
 
 
 def _add_config_options(parser: argparse.ArgumentParser) -> None:
@@ -77,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = config_commands.add_parser("check", help="validate a config file and show what it resolves to")
     _add_config_options(check)
     check.add_argument("--profile", help="also validate with this profile applied")
+    for name in installed_commands():
+        if name not in commands.choices and name not in _BUILTIN_COMMANDS:
+            extra = commands.add_parser(
+                name, help=f"{name} (a command of an installed suite; see golive {name} -h)", add_help=False
+            )
+            extra.add_argument("arguments", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     return parser
 
 
@@ -87,13 +96,17 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `golive` console script; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] in installed_commands() and arguments[0] not in _BUILTIN_COMMANDS:
+        # An installed suite's command parses its own arguments (its --help included).
+        args = argparse.Namespace(command=arguments[0], arguments=arguments[1:])
+    else:
+        args = build_parser().parse_args(arguments)
     if args.command is None:
-        parser.print_help()
+        build_parser().print_help()
         return EXIT_USAGE
     if args.command == "config" and args.config_command is None:
-        parser.parse_args(["config", "--help"])
+        build_parser().parse_args(["config", "--help"])
     signal.signal(signal.SIGTERM, _raise_interrupt)
     from harness.commands import dispatch
 

@@ -19,12 +19,16 @@ from harness.errors import (
     ConfigError,
     UsageError,
 )
+from harness.events import EventHandler
 from harness.history import HistoryRecorder
 from harness.models import RunResult, Verdict
+from harness.notify import Notifier
 from harness.redaction import Redactor
 from harness.registry import SuiteLoadError, default_suites, get_suite
 from harness.reporters import ReportWriter
+from harness.rundir import check_writable
 from harness.settings import GoliveConfig
+from harness.suite_index import installed_commands
 from harness.target import Target
 
 _EXIT_FOR_VERDICT = {
@@ -88,10 +92,14 @@ def plan_run(loaded: LoadedConfig, suites: list[str] | None, out_dir: Path) -> R
 
 
 def _run_plan(plan: RunPlan, label: str | None = None) -> int:
+    problem = check_writable(plan.out_dir)
+    if problem is not None:
+        raise UsageError(f"output folder {plan.out_dir} cannot be used ({problem}); choose another with --out")
     redactor = Redactor(plan.secrets)
     history = HistoryRecorder(plan.config.history, plan.out_dir, redactor, label)
     # The console goes last: the verdict is printed once the reports exist, and a closed pipe cannot stop them.
-    emit = Emitter([ReportWriter(redactor), history, StepSummary(), Console()])
+    handlers: list[EventHandler] = [ReportWriter(redactor), history, StepSummary()]
+    emit = Emitter([*handlers, Console(), Notifier(plan.config.notify.webhook, redactor)])
     result = execute_run(plan, emit)
     return exit_code_for(result)
 
@@ -158,6 +166,16 @@ def command_config_check(args: argparse.Namespace) -> int:
     return EXIT_READY
 
 
+def command_extra(name: str, arguments: list[str]) -> int:
+    """A command an installed suite's package brings: its entry point is called with the remaining arguments."""
+    try:
+        run = installed_commands()[name].load()
+    except Exception as error:
+        raise UsageError(f"command {name!r} cannot be loaded: {error}") from None
+    code = run(arguments)
+    return int(code) if isinstance(code, int) else 0
+
+
 def dispatch(args: argparse.Namespace) -> int:
     """Run the command the user asked for and return its exit code."""
     if args.command == "run":
@@ -170,4 +188,6 @@ def dispatch(args: argparse.Namespace) -> int:
         from harness.history_commands import dispatch_history
 
         return dispatch_history(args)
+    if args.command in installed_commands():
+        return command_extra(args.command, args.arguments)
     return command_config_check(args)

@@ -30,6 +30,8 @@ _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _TOKEN_NAME = re.compile(r"token|key|secret|password|passwd|pwd|auth|signature|sig|session|code", re.IGNORECASE)
 # Keys whose values are secrets even when written literally in a file (suites add their own).
 _SECRET_SECTIONS = (("target", "headers"), ("target", "cookies"))
+# Keys whose whole value is a secret: a webhook URL is a credential in itself.
+_SECRET_VALUES = (("notify", "webhook"),)
 
 
 __all__ = ["ConfigError", "LoadedConfig", "deep_merge", "find_default_config", "load_config", "parse_set_option"]
@@ -186,7 +188,7 @@ def _collect_literal_secrets(raw: Mapping[str, Any], secrets: set[str]) -> None:
         if isinstance(section, Mapping):
             secrets.update(str(value) for value in section.values() if str(value))
     secret_keys = [(name, *path) for name, cls in loadable_suites().items() for path in cls.secret_keys]
-    for key_path in secret_keys:
+    for key_path in [*_SECRET_VALUES, *secret_keys]:
         value: Any = raw
         for part in key_path:
             value = value.get(part) if isinstance(value, Mapping) else None

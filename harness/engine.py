@@ -260,7 +260,7 @@ def execute_run(plan: RunPlan, emit: Callable[[Event], None]) -> RunResult:
     run_id = new_run_id(now)
     plan.out_dir.mkdir(parents=True, exist_ok=True)
     run_dir = create_run_dir(plan.out_dir, run_id)
-    point_latest(plan.out_dir, run_dir)
+    latest_problem = point_latest(plan.out_dir, run_dir)
     redactor = Redactor(plan.secrets)
     # The config the run was made with, kept apart from result.json, which each evaluation rewrites.
     write_atomic(run_dir / RUN_CONFIG, redactor.text(plan.config.model_dump_json(indent=2, exclude={"profiles"})))
@@ -285,6 +285,8 @@ def execute_run(plan: RunPlan, emit: Callable[[Event], None]) -> RunResult:
     ordered = {name: results[name] for name in suite_names() if name in results}
     identity = RunIdentity(run_id, runner.target.url, utc_timestamp(now), plan.profile, interrupted)
     result = _conclude(identity, ordered, plan.config, redactor, plan.out_dir)
+    if latest_problem is not None:
+        result = replace(result, reasons=(*result.reasons, Reason(None, (), latest_problem)))
     emit(RunFinished(result, run_dir))
     return result
 

@@ -15,7 +15,7 @@ from harness.artifacts import Artifacts
 from harness.cli import main
 from harness.engine import RunPlan, execute_evaluation, execute_run, load_saved_run
 from harness.events import Event, RunFinished, SuiteFinished, SuiteProgressed
-from harness.models import Check, Status, SuiteResult, Verdict
+from harness.models import Check, RunResult, Status, SuiteResult, Verdict
 from harness.redaction import Redactor
 from harness.reporters import ReportWriter
 from harness.settings import GoliveConfig
@@ -180,13 +180,20 @@ def test_secrets_are_masked_in_artifacts_progress_and_reports(
     assert progress == ["measuring with ***"]
 
 
+def recorded_run(
+    make_config: Callable[..., GoliveConfig], install_suites: Callable[..., None], out_dir: Path, value: int
+) -> RunResult:
+    """A finished run of one in-test suite that measured `value`, with its reports written."""
+    install_suites({"performance": measure(value)})
+    with serve({"/": Route("ok")}) as server:
+        writer = ReportWriter(Redactor())
+        return execute_run(plan(make_config(target=server.url), out_dir, ("performance",)), writer.handle)
+
+
 def test_evaluate_rejudges_saved_artifacts_with_a_new_config(
     make_config: Callable[..., GoliveConfig], install_suites: Callable[..., None], out_dir: Path, today: dt.date
 ) -> None:
-    install_suites({"performance": measure(50)})
-    with serve({"/": Route("ok")}) as server:
-        writer = ReportWriter(Redactor())
-        first = execute_run(plan(make_config(target=server.url), out_dir, ("performance",)), writer.handle)
+    first = recorded_run(make_config, install_suites, out_dir, 50)
     assert first.verdict is Verdict.NOT_READY  # 50 > the default limit of 10
     run_dir = out_dir / first.run_id
     saved = load_saved_run(run_dir)
@@ -205,10 +212,7 @@ def test_load_saved_run_rejects_a_folder_without_result(tmp_path: Path) -> None:
 def test_a_run_folder_written_with_schema_1_is_still_evaluated(
     make_config: Callable[..., GoliveConfig], install_suites: Callable[..., None], out_dir: Path, today: dt.date
 ) -> None:
-    install_suites({"performance": measure(50)})
-    with serve({"/": Route("ok")}) as server:
-        writer = ReportWriter(Redactor())
-        first = execute_run(plan(make_config(target=server.url), out_dir, ("performance",)), writer.handle)
+    first = recorded_run(make_config, install_suites, out_dir, 50)
     run_dir = out_dir / first.run_id
     # What golive wrote before reasons became objects: schema 1, each reason one string.
     old = json.loads((run_dir / "result.json").read_text())
