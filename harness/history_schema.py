@@ -132,7 +132,11 @@ LATEST_VERSION = MIGRATIONS[-1][0]
 _MIGRATION_LOCK = 0x601_1FE
 
 
-def _lock(connection: Connection) -> None:
+def lock(connection: Connection) -> None:
+    """Serialise this transaction with other golive processes doing schema work or imports (PostgreSQL).
+
+    SQLite needs nothing: golive begins every SQLite transaction with the write lock already taken.
+    """
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
 
@@ -146,7 +150,7 @@ def migrate(connection: Connection) -> int:
 
     Raises SchemaTooNew when the database was written by a newer golive.
     """
-    _lock(connection)
+    lock(connection)
     schema_versions.create(connection, checkfirst=True)
     applied = set(connection.execute(select(schema_versions.c.version)).scalars())
     found = max(applied, default=0)

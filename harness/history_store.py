@@ -244,6 +244,7 @@ class HistoryStore:
         key = f"imported:{LEGACY_FILE}:{hashlib.sha256(content).hexdigest()}"
         imported = 0
         with self._transaction() as connection:
+            schema.lock(connection)  # two runs opening the store at once import the file once
             if connection.execute(select(schema.meta.c.key).where(schema.meta.c.key == key)).first() is not None:
                 return 0
             for line in content.decode("utf-8", errors="replace").splitlines():

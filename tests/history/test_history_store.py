@@ -181,3 +181,37 @@ def test_two_processes_writing_at_once_lose_nothing(history_url: str) -> None:
     runs = HistoryStore.open(history_url).runs(limit=100)
     assert len(runs) == 30
     assert all(len(run.findings()) == 4 for run in runs)
+
+
+_OPENER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from harness.history_store import HistoryStore
+    from tests.history.runs import full_run, record
+    store = HistoryStore.open(sys.argv[1], legacy_dir=Path(sys.argv[2]))
+    store.record(record(full_run(f"20261127T010000Z-{sys.argv[3]}")))
+    """
+)
+
+
+@pytest.mark.integration
+def test_two_runs_opening_a_new_store_at_once_import_the_old_file_once(history_url: str, tmp_path: Path) -> None:
+    legacy = tmp_path / "legacy"
+    legacy.mkdir()
+    lines = [
+        {"run_id": f"2026112{day}T010000Z-0000", "target": "t", "verdict": "READY", "suites": {}} for day in range(5)
+    ]
+    (legacy / "history.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    openers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _OPENER, history_url, str(legacy), tag],
+            cwd=REPO_ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for tag in ("aaaa", "bbbb", "cccc")
+    ]
+    errors = [opener.communicate(timeout=240)[1] for opener in openers]
+    assert [opener.returncode for opener in openers] == [0, 0, 0], errors
+    assert len(HistoryStore.open(history_url).runs(limit=100)) == 8
