@@ -30,9 +30,9 @@ def _all_text(folder: Path) -> str:
     return "\n".join(path.read_text(errors="replace") for path in folder.rglob("*") if path.is_file())
 
 
-def test_an_unreachable_required_zap_makes_the_run_inconclusive_with_a_one_line_reason(tmp_path: Path) -> None:
+def test_with_neither_engine_a_required_scan_is_inconclusive_naming_both(tmp_path: Path) -> None:
     api_url = f"http://127.0.0.1:{free_port()}"
-    nothing = tmp_path / "empty-bin"  # a PATH with neither zap.sh nor docker: launch = "auto" has nothing to start
+    nothing = tmp_path / "empty-bin"  # a PATH without zap.sh, docker or wapiti: engine = "auto" has nothing to use
     nothing.mkdir()
     with serve(good_site()) as site:
         proc = run_golive(
@@ -43,14 +43,15 @@ def test_an_unreachable_required_zap_makes_the_run_inconclusive_with_a_one_line_
     tmp_path = tmp_path / "out"
     assert proc.returncode == 2, proc.stdout + proc.stderr
     result = _result(tmp_path)
-    check = _check(result, "zap_scan")
+    check = _check(result, "scan")
     assert check["status"] == "error"
     assert check["message"].startswith(
         f"ZAP not reachable at {api_url}: connection refused, and none could be launched "
         '(launch = "auto": no zap.sh in ZAP_HOME or on PATH, and no Docker engine answered `docker info`); '
-        "start it with `docker run"
+        "and Wapiti is not installed (no 'wapiti' on PATH); start it with `docker run"
     )
-    assert check["message"].endswith("or set security.zap.required = false")
+    assert "for Wapiti, install it with `apt-get install wapiti`" in check["message"]
+    assert check["message"].endswith("or set security.required = false")
     assert "\n" not in check["message"]
     assert result["verdict"] == "INCONCLUSIVE"
     assert any(reason.startswith(f"security: ZAP not reachable at {api_url}") for reason in result["reasons"])
@@ -60,7 +61,7 @@ def test_an_unreachable_required_zap_makes_the_run_inconclusive_with_a_one_line_
 def test_a_zap_that_is_not_required_is_skipped_and_the_report_says_so(tmp_path: Path) -> None:
     with serve(good_site()) as site:
         proc = run_golive(
-            "run", "--target", site.url, "--suite", "security",
+            "run", "--target", site.url, "--suite", "security", "--set", 'security.engine="zap"',
             "--set", f'security.zap.api_url="http://127.0.0.1:{free_port()}"',
             "--set", "security.zap.required=false", "--out", str(tmp_path), cwd=REPO_ROOT, timeout=60,
         )  # fmt: skip
@@ -123,6 +124,7 @@ def test_hygiene_problems_alone_make_the_service_not_ready(tmp_path: Path) -> No
     with serve(bad_site()) as site:
         proc = run_golive(
             "run", "--target", site.url, "--suite", "security", "--set", "security.zap.required=false",
+            "--set", 'security.engine="zap"',
             "--set", f'security.zap.api_url="http://127.0.0.1:{free_port()}"', "--out", str(tmp_path),
             cwd=REPO_ROOT, timeout=60,
         )  # fmt: skip

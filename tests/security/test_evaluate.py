@@ -122,7 +122,8 @@ def test_required_and_unreachable_is_an_error_with_one_line(make_config: Build, 
 def test_not_required_and_unreachable_is_skipped_with_a_note(make_config: Build, today: dt.date) -> None:
     result = judge(make_config("security.zap.required=false"), UNREACHABLE, today)
     assert status_of(result, "zap_scan") is Status.SKIPPED
-    assert any(note.startswith(NOT_REQUIRED_NOTE) for note in result.notes)
+    expected = NOT_REQUIRED_NOTE.format(engine="ZAP", key="security.zap.required")
+    assert any(note.startswith(expected) for note in result.notes)
     assert result.status is Status.PASS
 
 
