@@ -46,6 +46,38 @@ _SKIPPED = re.compile(r"(\d+) requests were skipped due to network issues")
 _EXCEPTION = re.compile(r"^(\w+(?:Error|Exception|Exit)\b.*)$")
 
 
+# Wapiti 3.0.4 compiles every exclusion (-x) as `pattern\Z(?ms)`, which Python 3.11 refuses ("global flags not
+# at the start"), so any exclusion crashes it. When exclusions are asked for and Wapiti is a Python script, it
+# runs through this launcher, which puts the flags first (the same pattern) and then starts Wapiti unchanged.
+_EXCLUSION_LAUNCHER = """
+import re, runpy, sys
+try:
+    from wapitiCore.net import crawler
+except ImportError:
+    crawler = None
+if crawler is not None and hasattr(crawler, "wildcard_translate"):
+    def wildcard_translate(pattern):
+        return re.compile("(?ms)" + ".*".join(re.escape(part) for part in pattern.split("*")) + r"\\Z")
+    crawler.wildcard_translate = wildcard_translate
+script = sys.argv[1]
+sys.argv = [script, *sys.argv[2:]]
+runpy.run_path(script, run_name="__main__")
+"""
+
+
+def python_launched(command: list[str]) -> list[str]:
+    """The command run through the exclusion launcher when Wapiti is a Python script; as it is otherwise."""
+    try:
+        with open(command[0], "rb") as script:
+            first = script.readline(200).decode("utf-8", "replace")
+    except OSError:
+        return command
+    interpreter = first[2:].strip().split() if first.startswith("#!") else []
+    if not interpreter or "python" not in Path(interpreter[-1]).name:
+        return command
+    return [*interpreter, "-c", _EXCLUSION_LAUNCHER, *command]
+
+
 def find_wapiti(executable: str, environ: Mapping[str, str]) -> str | None:
     """The Wapiti command to run: a path as given, or the name looked up on PATH."""
     if os.sep in executable:
@@ -279,6 +311,9 @@ def _scan(
         cookies_sent=with_cookies,
         deadline_s=hard_deadline(settings, choice.modules),
     )
+    if settings.exclude:
+        command = python_launched(command)
+        record["exclusion_launcher"] = command[0] != executable
     progress(f"Wapiti {record['wapiti_version']}: {', '.join(choice.modules)} on {target.url}")
     exit_code, stopped_by, duration = _run(command, files, record["deadline_s"], environ, progress)
     log = (files.workdir / LOG_NAME).read_text(encoding="utf-8", errors="replace")

@@ -35,6 +35,7 @@ class Received:
     method: str
     path: str
     body: str
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -85,7 +86,7 @@ def make_handler(vulnerable: bool, log: AppLog) -> type[BaseHTTPRequestHandler]:
         def _answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
-            log.add(Received(self.command, self.path, body))
+            log.add(Received(self.command, self.path, body, dict(self.headers.items())))
             parts = urlsplit(self.path)
             query = {key: values[0] for key, values in parse_qs(parts.query, keep_blank_values=True).items()}
             if parts.path == "/":
