@@ -182,3 +182,62 @@ def test_a_scan_cut_short_by_a_deadline_is_partial_in_every_output(tmp_path: Pat
     notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert any("partial" in note["message"]["text"] and note["level"] == "warning" for note in notes)
     assert "partial" in (run_dir / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_real_wapiti_scan_finds_the_planted_flaws_and_every_output_names_the_engine(tmp_path: Path) -> None:
+    from tests.security.vulnerable_app import vulnerable_app
+
+    modules = '["http_headers", "csp", "xss", "sql", "redirect"]'
+    with vulnerable_app() as app:
+        proc = run_golive(
+            "run", "--target", app.url, "--suite", "security", "--set", 'security.mode="full"',
+            "--set", 'security.engine="wapiti"', "--set", f"security.wapiti.modules={modules}",
+            "--out", str(tmp_path), cwd=REPO_ROOT, timeout=180,
+        )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    result = _result(tmp_path)
+    check = _check(result, "wapiti_scan")
+    assert check["status"] == "pass" and check["message"].startswith(f"Wapiti 3.0.4 full scan of {app.url}")
+    high = _check(result, "severity_high")
+    assert high["status"] == "fail"
+    for label in ("Cross Site Scripting [wapiti:xss]", "SQL Injection [wapiti:sql]", "Open Redirect [wapiti:redirect]"):
+        assert label in high["message"]
+    run_dir = (tmp_path / "latest").resolve()
+    sarif = json.loads((run_dir / "security.sarif").read_text(encoding="utf-8"))
+    results = sarif["runs"][0]["results"]
+    xss = next(r for r in results if r["ruleId"] == "wapiti:xss")
+    assert xss["level"] == "error" and xss["properties"]["param"] == "q"
+    junit = (run_dir / "junit.xml").read_text(encoding="utf-8")
+    assert 'name="wapiti_scan"' in junit and "Wapiti 3.0.4 full scan" in junit
+    assert "Wapiti 3.0.4" in (run_dir / "report.html").read_text(encoding="utf-8")
+    artifacts = run_dir / "artifacts" / "security"
+    assert {"wapiti_scan.json", "wapiti_report.json", "wapiti.log"} <= {p.name for p in artifacts.iterdir()}
+
+    # Re-judged without the app: the open redirect ruled WARN, the XSS waived; the SQL injection still fails.
+    rules = tmp_path / "rules.tsv"
+    rules.write_text("wapiti:redirect\tWARN\tOpen Redirect\n", encoding="utf-8")
+    waiver = '[{rule="wapiti:xss", url="*/search", reason="fix in review", expires=2099-01-01}]'
+    again = run_golive(
+        "evaluate", str(run_dir), "--set", f'security.rules_file="{rules}"', "--set", f"waivers={waiver}",
+        cwd=REPO_ROOT, timeout=60,
+    )  # fmt: skip
+    assert again.returncode == 1, again.stdout + again.stderr
+    high = _check(_result(tmp_path), "severity_high")
+    assert high["message"].startswith("1 open high finding (SQL Injection [wapiti:sql]); 1 waived")
+
+
+def test_engine_wapiti_without_wapiti_is_inconclusive_saying_how_to_install_it(tmp_path: Path) -> None:
+    nothing = tmp_path / "empty-bin"
+    nothing.mkdir()
+    with serve(good_site()) as site:
+        proc = run_golive(
+            "run", "--target", site.url, "--suite", "security", "--set", 'security.engine="wapiti"',
+            "--out", str(tmp_path / "out"), cwd=REPO_ROOT, timeout=60, env={"PATH": str(nothing)},
+        )  # fmt: skip
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    check = _check(_result(tmp_path / "out"), "wapiti_scan")
+    assert check["status"] == "error"
+    assert check["message"].startswith(
+        "Wapiti not found: no 'wapiti' on PATH; install it with `apt-get install wapiti` (Debian, Ubuntu), "
+        "or `pipx install wapiti3` (a virtual environment of its own)"
+    )
