@@ -194,8 +194,12 @@ def _wapiti_notes(record: Mapping[str, Any]) -> list[str]:
     fallback = record.get("chosen_because")
     if fallback:
         notes.append(f"Scanned with Wapiti because {fallback}")
+    by_reason: dict[str, list[str]] = {}
     for module, why in (record.get("modules_left_out") or {}).items():
-        notes.append(f"Wapiti module {module} not run: {why}")
+        by_reason.setdefault(str(why), []).append(str(module))
+    for why, modules in by_reason.items():
+        plural = "s" if len(modules) > 1 else ""
+        notes.append(f"Wapiti module{plural} {', '.join(modules)} not run: {why}")
     openapi = record.get("openapi")
     if isinstance(openapi, dict):
         if openapi.get("error"):
