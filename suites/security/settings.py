@@ -109,6 +109,14 @@ class WapitiSettings(BaseModel):
     # How a scan cut short by a deadline counts when the scan is required: "warn" or "error".
     partial: Literal["warn", "error"] = "warn"
 
+    @field_validator("max_scan_time", "max_attack_time")
+    @classmethod
+    def _at_least_a_second(cls, value: float) -> float:
+        # Wapiti ignores a limit under one second, which would leave the scan unbounded but for golive's deadline.
+        if value < 1:
+            raise ValueError("must be at least 1 second (Wapiti ignores shorter limits)")
+        return value
+
     @field_validator("modules")
     @classmethod
     def _module_names(cls, value: list[str]) -> list[str]:
