@@ -6,6 +6,7 @@ Scans stay short: a six-page app, the few modules each test needs, and Wapiti's 
 from __future__ import annotations
 
 import _thread
+import json
 import os
 import shutil
 import stat
@@ -181,3 +182,30 @@ def test_security_settings_default_to_auto_with_a_required_scan() -> None:
     settings = SecuritySettings()
     assert settings.engine == "auto" and settings.scan_required
     assert not SecuritySettings.model_validate({"zap": {"required": False}}).scan_required
+
+
+def test_an_openapi_definition_leads_wapiti_to_operations_no_page_links_to(tmp_path: Path) -> None:
+    definition = tmp_path / "openapi.json"
+    definition.write_text(
+        json.dumps(
+            {
+                "openapi": "3.0.3",
+                "info": {"title": "t", "version": "1"},
+                "paths": {
+                    "/api/search": {"get": {"parameters": [{"name": "q", "in": "query", "example": "trout"}]}},
+                    "/api/items/{id}": {"get": {"parameters": [{"name": "id", "in": "path", "required": True}]}},
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    with vulnerable_app() as app:
+        record = run_wapiti_scan(
+            Target(app.url), WapitiSettings(modules=["xss"], max_scan_time=30, max_attack_time=30), "full",
+            lambda message: None, openapi=str(definition),
+        )  # fmt: skip
+    assert record["error"] is None
+    assert record["openapi"]["used"] == "seeded" and record["openapi"]["seeded"] == ["/api/search?q=trout"]
+    assert record["openapi"]["not_covered"] == ["GET /api/items/{id}: path parameter 'id' has no example"]
+    xss_urls = {f.url for f in report_findings(record["report"], app.url) if f.rule == "wapiti:xss"}
+    assert app.url + "/api/search" in xss_urls

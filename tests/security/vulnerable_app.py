@@ -1,6 +1,6 @@
 """A small web app built to be vulnerable, and its fixed twin, for scans by a real engine.
 
-The vulnerable app has a reflected XSS (`/search?q=`), an error-based SQL injection on SQLite (`/item?id=`) and an
+The vulnerable app has a reflected XSS (`/search?q=`, and `/api/search?q=` that no page links to), an error-based SQL injection on SQLite (`/item?id=`) and an
 open redirect (`/go?next=`). The fixed twin serves the same pages with the output escaped, the query parametrised
 and only local redirects. Both record every request they receive (method, path with query, body), so a test can
 prove what a scanner did or did not send.
@@ -93,7 +93,8 @@ def make_handler(vulnerable: bool, log: AppLog) -> type[BaseHTTPRequestHandler]:
                 self._send(200, HOME)
             elif parts.path == "/about":
                 self._send(200, ABOUT)
-            elif parts.path == "/search":
+            elif parts.path in ("/search", "/api/search"):
+                # /api/search is linked from nowhere: only an API definition leads a scanner to it.
                 self._search(query.get("q", ""))
             elif parts.path == "/item":
                 self._item(query.get("id", ""))
