@@ -1,9 +1,9 @@
 """A small web app built to be vulnerable, and its fixed twin, for scans by a real engine.
 
-The vulnerable app has a reflected XSS (`/search?q=`, and `/api/search?q=` that no page links to), an error-based SQL injection on SQLite (`/item?id=`) and an
-open redirect (`/go?next=`). The fixed twin serves the same pages with the output escaped, the query parametrised
-and only local redirects. Both record every request they receive (method, path with query, body), so a test can
-prove what a scanner did or did not send.
+The vulnerable app has a reflected XSS (`/search?q=`, and `/api/search?q=` that no page links to), an error-based
+SQL injection on SQLite (`/item?id=`) and an open redirect (`/go?next=`). The fixed twin serves the same pages with
+the output escaped, the query parametrised and only local redirects. Both record every request they receive
+(method, path with query, body, headers), so a test can prove what a scanner did or did not send.
 """
 
 from __future__ import annotations
