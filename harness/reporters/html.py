@@ -12,7 +12,7 @@ import datetime as dt
 from functools import cache
 from importlib import resources
 
-from harness.models import RunResult, Severity, Status, SuiteResult, Verdict
+from harness.models import Reason, RunResult, Severity, Status, SuiteResult, Verdict
 from harness.reporters.html_common import esc, label_for, severity_word, status_badge, table
 from harness.reporters.html_suite import checks_passed, is_skipped, render_suite, suite_anchor
 
@@ -153,25 +153,20 @@ def _contents(result: RunResult) -> str:
 
 def _reasons(result: RunResult) -> str:
     if result.reasons:
-        items = "".join(f"<li>{_reason(reason, result)}</li>" for reason in result.reasons)
+        items = "".join(f"<li>{_reason(reason)}</li>" for reason in result.reasons)
         body = f"<ul class='reasons'>{items}</ul>"
     else:
         body = "<p>No reasons were recorded.</p>"
     return f'<section aria-labelledby="why"><h2 id="why">Why</h2>{body}</section>'
 
 
-def _reason(reason: str, result: RunResult) -> str:
-    """One reason; "suite: message (fail)" as the verdict writes it gets a status tag and the suite in bold."""
-    text, tag = reason, ""
-    for status in (Status.FAIL, Status.ERROR, Status.WARN):
-        suffix = f" ({status.value})"
-        if reason.endswith(suffix):
-            text, tag = reason[: -len(suffix)], status_badge(status) + " "
-            break
-    suite, sep, rest = text.partition(": ")
-    if sep and suite in result.suites:
-        return f"{tag}<strong>{esc(label_for(suite))}:</strong> {esc(rest)}"
-    return f"{tag}{esc(text)}"
+def _reason(reason: Reason) -> str:
+    """One reason: its status as a tag, the suites that said it in bold, then the message."""
+    tag = status_badge(reason.status) + " " if reason.status is not None else ""
+    if reason.suites:
+        names = ", ".join(label_for(suite) for suite in reason.suites)
+        return f"{tag}<strong>{esc(names)}:</strong> {esc(reason.message)}"
+    return f"{tag}{esc(reason.message)}"
 
 
 def _comparison(result: RunResult) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from harness.blocks import KeyFigures
 from harness.models import Check, Status, SuiteResult
+from harness.reporters.html_blocks import key_figures, render_blocks
 from harness.reporters.html_common import (
     esc,
     esc_long,
@@ -56,7 +58,7 @@ def render_suite(suite: SuiteResult) -> str:
         _metrics(suite),
         _checks(suite),
         render_findings(suite.findings),
-        render_details(suite),
+        render_blocks(label_for(suite.name), suite.blocks) if suite.blocks else render_details(suite),
         "</section>",
     ]
     return "".join(parts)
@@ -93,6 +95,9 @@ def _notes(suite: SuiteResult) -> str:
 
 def _metrics(suite: SuiteResult) -> str:
     """Headline numbers: scalars as a definition list, nested mappings (by impact, by risk) as small tables."""
+    figures = [block for block in suite.blocks if isinstance(block, KeyFigures)]
+    if figures:
+        return "<h3>Measurements</h3>" + "".join(key_figures(block) for block in figures)
     metrics = suite.metrics if isinstance(suite.metrics, Mapping) else {}
     if not metrics:
         return ""

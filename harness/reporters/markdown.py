@@ -38,7 +38,7 @@ def render_markdown(result: RunResult) -> str:
         lines += ["> **The run was interrupted; results are partial.**", ""]
     if result.reasons:
         lines.append("### Why")
-        lines += [f"- {_cell(reason)}" for reason in result.reasons[:_MAX_REASONS]]
+        lines += [f"- {_cell(reason.text())}" for reason in result.reasons[:_MAX_REASONS]]
         if len(result.reasons) > _MAX_REASONS:
             lines.append(f"- … and {len(result.reasons) - _MAX_REASONS} more (see report.html)")
         lines.append("")

@@ -13,9 +13,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from harness.artifacts import Artifacts
 from harness.fingerprint import fingerprint
 from harness.models import Check, Finding, Severity, Status, SuiteResult
-from harness.suite import EvaluateContext
+from harness.suite import JudgeContext
 from harness.waivers import apply_waivers
 from suites.accessibility.artifacts import FAILED_STATUSES, INDEX, PageRecord, PageStatus
 from suites.accessibility.checks import RULES as CHECK_RULES
@@ -127,16 +128,16 @@ def findings_for_page(page: PageResult, settings: AccessibilitySettings) -> list
     return findings
 
 
-def load_pages(context: EvaluateContext) -> tuple[dict[str, Any], list[PageResult]]:
+def load_pages(artifacts: Artifacts) -> tuple[dict[str, Any], list[PageResult]]:
     """The index and every page with its saved axe result; an audited page whose result is unreadable is failed."""
-    index: dict[str, Any] = context.read_json(INDEX)
+    index: dict[str, Any] = artifacts.read_json(INDEX)
     pages: list[PageResult] = []
     for raw in index.get("pages", []):
         record = PageRecord.from_dict(raw)
         result: dict[str, Any] | None = None
         if record.status is PageStatus.AUDITED:
             try:
-                loaded = context.read_json(record.result_file or "")
+                loaded = artifacts.read_json(record.result_file or "")
                 if not isinstance(loaded, dict):
                     raise ValueError("not an axe result")
                 result = loaded
@@ -387,11 +388,11 @@ def dedupe(findings: list[Finding]) -> list[Finding]:
     return list(kept.values())
 
 
-def evaluate(context: EvaluateContext) -> SuiteResult:
+def evaluate(artifacts: Artifacts, context: JudgeContext) -> SuiteResult:
     """Turn the saved audit into findings, checks and metrics, judged by `context.config` as it is now."""
-    settings = context.config.accessibility
+    settings = context.settings_as(AccessibilitySettings, SUITE)
     base = context.config.target.url
-    index, pages = load_pages(context)
+    index, pages = load_pages(artifacts)
     found = [findings_for_page(page, settings) for page in pages]
     judged, waiver_notes = apply_waivers(
         [finding for page_findings in found for finding in page_findings], context.config.waivers, context.today

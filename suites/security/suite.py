@@ -1,21 +1,26 @@
 """The security suite: quick HTTP hygiene checks plus a scan by OWASP ZAP or Wapiti, judged by severity gates.
 
-gather saves `hygiene.json` (what the target answered) and the scan record of the engine that ran:
+gather keeps `hygiene.json` (what the target answered) and the scan record of the engine that ran:
 `zap_alerts.json` (ZAP's version, each scan phase's state and its alerts, with ZAP's own reports and, for a ZAP
 that golive started, its log) or `wapiti_scan.json` (Wapiti's version, modules, limits reached and its JSON report,
-with `wapiti_report.json` and `wapiti.log`); evaluate turns them into checks and findings without the network.
+with `wapiti_report.json` and `wapiti.log`); judge turns them into checks and findings without the network.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any, ClassVar
 
+from harness.artifacts import Artifacts
 from harness.models import SuiteResult
-from harness.registry import register
-from harness.suite import EvaluateContext, GatherContext
+from harness.suite import GatherContext, JudgeContext, Suite
+from harness.suite_defaults import packaged_defaults
 from suites.security.evaluate import evaluate_security
 from suites.security.hygiene import gather_hygiene
+from suites.security.report import security_blocks
 from suites.security.scan import SCAN_ARTIFACTS, run_scan
+from suites.security.settings import SecuritySettings
 from suites.security.wapiti_command import ATTACK_MODULES, ENDPOINT_MODULES, PASSIVE_MODULES
 from suites.security.wapiti_findings import rules_of_module
 from suites.security.zap_rules import RuleAction, RulesFileError, ZapRules, load_rules
@@ -23,16 +28,13 @@ from suites.security.zap_rules import RuleAction, RulesFileError, ZapRules, load
 HYGIENE_ARTIFACT = "hygiene.json"
 
 
-def _read_optional(context: EvaluateContext, name: str) -> dict[str, Any] | None:
-    try:
-        data = context.read_json(name)
-    except FileNotFoundError:
-        return None
+def _read_optional(artifacts: Artifacts, name: str) -> dict[str, Any] | None:
+    data = artifacts.get(name)
     return data if isinstance(data, dict) else None
 
 
 def _ignored_rules(rules_file: str | None) -> list[str]:
-    """The rules file's IGNORE rule ids (a broken file is evaluate's to report)."""
+    """The rules file's IGNORE rule ids (a broken file is judge's to report)."""
     if not rules_file:
         return []
     try:
@@ -48,16 +50,37 @@ def ignored_wapiti_modules(ignored: list[str]) -> list[str]:
     return [m for m in modules if rules_of_module(m) and all(rule in ignored for rule in rules_of_module(m))]
 
 
-@register("security")
-class SecuritySuite:
+class SecuritySuite(Suite):
     """HTTP hygiene (security headers, cookies, CORS, exposed files) and a ZAP or Wapiti baseline or full scan."""
 
     name = "security"
     title = "Security checks (HTTP hygiene and a ZAP or Wapiti scan)"
+    settings_model = SecuritySettings
+    defaults = packaged_defaults("suites.security")
+    secret_keys = (("zap", "api_key"),)
+    runs_by_default = True
+    sarif = True
+    headline_metrics: ClassVar[Mapping[str, str]] = {
+        "findings_by_severity.high": "sec high",
+        "findings_by_severity.medium": "sec medium",
+    }
 
-    def gather(self, context: GatherContext) -> None:
-        """Probe the target for hygiene problems, then scan it; save both, whatever happened."""
-        settings = context.config.security
+    def active_traffic(self, settings: Any) -> str | None:
+        """A full scan attacks the target; a baseline scan only looks."""
+        return "active scans" if getattr(settings, "mode", "") == "full" else None
+
+    def config_problems(self, settings: Any) -> list[str]:
+        """A configured rules file must exist and parse."""
+        if settings.rules_file:
+            try:
+                load_rules(settings.rules_file)
+            except RulesFileError as error:
+                return [str(error)]
+        return []
+
+    def gather(self, context: GatherContext) -> Artifacts:
+        """Probe the target for hygiene problems, then scan it; keep both, whatever happened."""
+        settings = context.settings_as(SecuritySettings, self.name)
         if settings.hygiene.enabled:
             context.progress("HTTP hygiene checks")
             observations = gather_hygiene(context.target, settings.hygiene.timeout, settings.hygiene.http_url)
@@ -74,10 +97,11 @@ class SecuritySuite:
             ignored_wapiti_modules=ignored_wapiti_modules(ignored),
         )
         context.write_json(name, record)
+        return context.artifacts
 
-    def evaluate(self, context: EvaluateContext) -> SuiteResult:
-        """Judge the saved artifacts with the severity gates, the rules file and the waivers."""
-        settings = context.config.security
+    def judge(self, artifacts: Artifacts, context: JudgeContext) -> SuiteResult:
+        """Judge the artifacts with the severity gates, the rules file and the waivers."""
+        settings = context.settings_as(SecuritySettings, self.name)
         rules: ZapRules | None = None
         rules_error: str | None = None
         if settings.rules_file:
@@ -85,13 +109,14 @@ class SecuritySuite:
                 rules = load_rules(settings.rules_file)
             except RulesFileError as error:
                 rules_error = str(error)
-        scan = next((record for name in SCAN_ARTIFACTS if (record := _read_optional(context, name))), None)
-        return evaluate_security(
-            _read_optional(context, HYGIENE_ARTIFACT),
+        scan = next((record for name in SCAN_ARTIFACTS if (record := _read_optional(artifacts, name))), None)
+        result = evaluate_security(
+            _read_optional(artifacts, HYGIENE_ARTIFACT),
             scan,
             settings,
-            context.config.waivers,
+            context.waivers,
             context.today,
             rules,
             rules_error,
         )
+        return replace(result, blocks=security_blocks(result))

@@ -18,7 +18,13 @@ def test_result_json_has_the_contract_fields() -> None:
     data = json.loads(render_json(sample_run()))
     for key in ("schema_version", "run_id", "target", "started_at", "finished_at", "verdict", "reasons", "suites"):
         assert key in data
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
+    assert data["reasons"][0] == {
+        "status": "fail",
+        "suites": ["performance"],
+        "check": "p95_ms",
+        "message": "p95 latency 1240 ms > 1000 ms",
+    }
     performance = data["suites"]["performance"]
     assert performance["status"] == "fail"
     assert performance["checks"][0] == {
