@@ -58,5 +58,9 @@ def run_scan(
         }
     progress(f"{zap['error']}: scanning with Wapiti instead")
     record = wapiti()
-    record["chosen_because"] = f"ZAP could not be used ({zap['error']})"
+    if zap.get("error_kind") == "unreachable":
+        record["chosen_because"] = f"no ZAP answered at {settings.zap.api_url} and none could be launched"
+    else:
+        record["chosen_because"] = "the ZAP that golive launched did not start"
+    record["zap_error"] = zap["error"]
     return WAPITI_ARTIFACT, record

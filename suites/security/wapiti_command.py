@@ -52,7 +52,9 @@ def choose_modules(
         elif not target.allows_load():
             left_out[name] = f"an attack module, and host {target.host} is not in target.allowed_hosts"
         elif name in ENDPOINT_MODULES and not settings.endpoint:
-            left_out[name] = "needs an out-of-band endpoint of your own (security.wapiti.endpoint)"
+            # Said only when asked for by name: by default they are simply not part of the scan.
+            if settings.modules:
+                left_out[name] = "needs an out-of-band endpoint of your own (security.wapiti.endpoint)"
         else:
             chosen.append(name)
     return ModuleChoice(tuple(chosen), left_out)

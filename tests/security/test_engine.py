@@ -55,7 +55,8 @@ def test_auto_falls_back_to_wapiti_when_no_zap_answers_or_can_be_started(tmp_pat
             environ=only_wapiti_on_path(tmp_path / "bin"),
         )  # fmt: skip
     assert (name, record["engine"], record["error"]) == (WAPITI_ARTIFACT, "wapiti", None)
-    assert record["chosen_because"].startswith(f"ZAP could not be used (ZAP not reachable at {api_url}")
+    assert record["chosen_because"] == f"no ZAP answered at {api_url} and none could be launched"
+    assert record["zap_error"].startswith(f"ZAP not reachable at {api_url}: connection refused")
     assert record["urls_found"] >= 1
 
 

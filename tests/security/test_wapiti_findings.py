@@ -210,14 +210,13 @@ def test_a_scan_that_crawled_nothing_is_never_a_pass(make_config: Build, today: 
 
 def test_the_report_says_why_wapiti_ran_and_what_was_left_out(make_config: Build, today: dt.date) -> None:
     record = wapiti_record(
-        chosen_because="ZAP could not be used (ZAP not reachable at http://127.0.0.1:8090: connection refused)",
+        chosen_because="no ZAP answered at http://127.0.0.1:8090 and none could be launched",
         modules_left_out={"ssrf": "needs an out-of-band endpoint of your own (security.wapiti.endpoint)"},
         openapi={"definition": "api.json", "used": False, "error": "security.openapi 'api.json' could not be read"},
     )
     notes = judge(make_config(), record, today).notes
     assert notes[:3] == (
-        "Scanned with Wapiti because ZAP could not be used (ZAP not reachable at http://127.0.0.1:8090: "
-        "connection refused)",
+        "Scanned with Wapiti because no ZAP answered at http://127.0.0.1:8090 and none could be launched",
         "Wapiti module ssrf not run: needs an out-of-band endpoint of your own (security.wapiti.endpoint)",
         "The OpenAPI definition was not used: security.openapi 'api.json' could not be read",
     )
