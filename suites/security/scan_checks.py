@@ -102,6 +102,8 @@ def judge_zap(zap: Mapping[str, Any], settings: SecuritySettings, rules: ZapRule
     risks = ", ".join(f"{risk} {count}" for risk, count in by_risk.items())
     summary = f"{urls} URLs spidered in {duration:g}s, {sum(by_risk.values())} alerts ({risks})"
     what = f"ZAP {zap.get('zap_version', '?')} {scan_kind} scan{started} of {zap.get('target')}"
+    # First note of every report (and SARIF notification): which engine ran, on what, for how long.
+    notes.insert(0, f"Scanned with {what}: {urls} URLs in {duration:g}s")
     metrics: dict[str, Any] = {
         "alerts_by_risk": by_risk,
         "alerts_ignored_by_rules": ignored,
@@ -167,7 +169,7 @@ def judge_wapiti(record: Mapping[str, Any], settings: SecuritySettings, rules: Z
     duration = round(float(record.get("duration_s") or 0), 1)
     what = f"Wapiti {version} {record.get('mode')} scan of {record.get('target')} (modules {modules})"
     summary = f"{urls} URLs and forms crawled in {duration:g}s, {len(findings)} findings ({counts})"
-    notes = _wapiti_notes(record)
+    notes = [f"Scanned with {what}: {urls} URLs and forms in {duration:g}s", *_wapiti_notes(record)]
     metrics: dict[str, Any] = {
         "engine_version": version,
         "urls_scanned": urls,
@@ -193,7 +195,7 @@ def _wapiti_notes(record: Mapping[str, Any]) -> list[str]:
     notes: list[str] = []
     fallback = record.get("chosen_because")
     if fallback:
-        notes.append(f"Scanned with Wapiti because {fallback}")
+        notes.append(f"ZAP was not used: {fallback}")
     by_reason: dict[str, list[str]] = {}
     for module, why in (record.get("modules_left_out") or {}).items():
         by_reason.setdefault(str(why), []).append(str(module))

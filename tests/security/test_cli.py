@@ -210,6 +210,8 @@ def test_a_real_wapiti_scan_finds_the_planted_flaws_and_every_output_names_the_e
     run_dir = (tmp_path / "latest").resolve()
     sarif = json.loads((run_dir / "security.sarif").read_text(encoding="utf-8"))
     results = sarif["runs"][0]["results"]
+    notes = [n["message"]["text"] for n in sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]]
+    assert any(note.startswith(f"Scanned with Wapiti 3.0.4 full scan of {app.url}") for note in notes)
     xss = next(r for r in results if r["ruleId"] == "wapiti:xss")
     assert xss["level"] == "error" and xss["properties"]["param"] == "q"
     junit = (run_dir / "junit.xml").read_text(encoding="utf-8")

@@ -215,8 +215,10 @@ def test_the_report_says_why_wapiti_ran_and_what_was_left_out(make_config: Build
         openapi={"definition": "api.json", "used": False, "error": "security.openapi 'api.json' could not be read"},
     )
     notes = judge(make_config(), record, today).notes
-    assert notes[:3] == (
-        "Scanned with Wapiti because no ZAP answered at http://127.0.0.1:8090 and none could be launched",
+    assert notes[:4] == (
+        f"Scanned with Wapiti 3.0.4 full scan of {TARGET} (modules http_headers, cookieflags, csp, xss, sql, "
+        "redirect): 7 URLs and forms in 6.7s",
+        "ZAP was not used: no ZAP answered at http://127.0.0.1:8090 and none could be launched",
         "Wapiti module ssrf not run: needs an out-of-band endpoint of your own (security.wapiti.endpoint)",
         "The OpenAPI definition was not used: security.openapi 'api.json' could not be read",
     )
