@@ -209,3 +209,28 @@ def test_an_openapi_definition_leads_wapiti_to_operations_no_page_links_to(tmp_p
     assert record["openapi"]["not_covered"] == ["GET /api/items/{id}: path parameter 'id' has no example"]
     xss_urls = {f.url for f in report_findings(record["report"], app.url) if f.rule == "wapiti:xss"}
     assert app.url + "/api/search" in xss_urls
+
+
+def test_ctrl_c_on_golive_stops_the_wapiti_it_started(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from tests.support import REPO_ROOT
+
+    fake_wapiti(tmp_path / "bin")
+    with serve({"/": Route("<!DOCTYPE html><html lang='en'><title>t</title><h1>t</h1></html>")}) as site:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "harness", "run", "--target", site.url, "--suite", "security",
+             "--set", 'security.engine="wapiti"', "--out", str(tmp_path / "out")],
+            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+            env={**environ_with(tmp_path / "bin"), "PYTHONPATH": str(REPO_ROOT)},
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "bin" / "pid").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        os.killpg(process.pid, signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stdout + stderr
+    assert not alive(int((tmp_path / "bin" / "pid").read_text()))
+    assert not alive(int((tmp_path / "bin" / "child").read_text()))

@@ -6,7 +6,9 @@ with the absolute URL in the request line) to the configured proxy address, with
 ``{"code": "...", "message": "..."}`` (``bad_api_key`` for a wrong or missing key). Spider, AJAX spider,
 passive and active scan progress take several polls; a phase can be made to stall (to trip golive's deadlines);
 an operation can drop the connection without answering; alerts are paged with ``start``/``count``; the
-traditional JSON and HTML reports are served under ``/OTHER/``.
+traditional JSON and HTML reports are served under ``/OTHER/``. ``core.newSession`` drops alerts left by an
+earlier scan (``stale_alerts``); ``openapi.importUrl`` / ``importFile`` add the definition's paths to the sites
+tree. Calls to operations in ``DOCUMENTED_PARAMS`` must use the parameters ZAP's API documentation lists.
 
 Run as a program (``python -m tests.security.zap_stub -daemon -host 127.0.0.1 -port N -config api.key=K``) it
 stands in for ``zap.sh`` in the launcher's tests: it listens where it is told, logs to stdout like ZAP, and exits on
