@@ -24,6 +24,7 @@ from harness.suite import Target
 from suites.security.openapi import OpenApiError, get_example_paths, read_definition
 from suites.security.settings import WapitiSettings
 from suites.security.wapiti_command import ModuleChoice, ScanFiles, choose_modules, masked_command, wapiti_command
+from suites.security.wapiti_session import salvage_report
 
 SaveArtifact = Callable[[str, str], object]
 LOG_NAME = "wapiti.log"
@@ -321,8 +322,7 @@ def _scan(
     notes = read_log_notes(log, settings)
     record.update(exit_code=exit_code, stopped_by=stopped_by, duration_s=duration, log=LOG_NAME, **notes)
     if stopped_by is not None:
-        record["partial"].append(f"Wapiti stopped by golive after {duration:g}s (deadline {record['deadline_s']:g}s)")
-        record.update(error=_deadline_error(record), error_kind="timeout")
+        _stopped_at_deadline(record, files)
         return
     if not files.report.is_file():
         tail = " | ".join(line.strip() for line in log.strip().splitlines()[-3:])[-LOG_TAIL_CHARS:]
@@ -334,6 +334,22 @@ def _scan(
         record["report"] = json.loads(text)
     except ValueError:
         record.update(error="Wapiti's JSON report could not be read", error_kind="failed")
+
+
+def _stopped_at_deadline(record: dict[str, Any], files: ScanFiles) -> None:
+    """Wapiti was stopped before its report: keep what its session database holds, as a partial scan."""
+    salvaged = salvage_report(files.session)
+    if salvaged is None:
+        record["partial"].append(f"Wapiti stopped by golive at its {record['deadline_s']:g}s deadline")
+        record.update(error=_deadline_error(record), error_kind="timeout")
+        return
+    record["report"], crawled = salvaged
+    record["report_source"] = "session database"
+    record["urls_found"] = max(int(record.get("urls_found") or 0), crawled)
+    record["partial"].append(
+        f"Wapiti stopped by golive at its {record['deadline_s']:g}s deadline ({record['stopped_by']}), before its "
+        f"report: findings so far read from its session database"
+    )
 
 
 def _deadline_error(record: Mapping[str, Any]) -> str:

@@ -234,3 +234,18 @@ def test_ctrl_c_on_golive_stops_the_wapiti_it_started(tmp_path: Path) -> None:
     assert process.returncode == 130, stdout + stderr
     assert not alive(int((tmp_path / "bin" / "pid").read_text()))
     assert not alive(int((tmp_path / "bin" / "child").read_text()))
+
+
+def test_findings_made_before_golive_had_to_stop_wapiti_are_kept_as_a_partial_scan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # xss runs first and proves the XSS in a second or two; blindsql would then take half a minute.
+    monkeypatch.setattr(wapiti_module, "hard_deadline", lambda settings, modules: 8.0)
+    with vulnerable_app() as app:
+        record = scan(Target(app.url), "full", modules=["xss", "blindsql"])
+    assert record["stopped_by"] in ("SIGTERM", "SIGKILL")
+    assert record["error"] is None and record["report_source"] == "session database"
+    assert record["partial"][-1].startswith("Wapiti stopped by golive at its 8s deadline")
+    xss = found(record)["wapiti:xss"]
+    assert (xss.url, xss.extra["param"]) == (app.url + "/search", "q")
+    assert xss.evidence is not None and xss.evidence.startswith("GET /search?q=")
