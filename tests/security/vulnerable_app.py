@@ -75,77 +75,82 @@ def _page(title: str, body: str) -> str:
     return f"<!DOCTYPE html><html lang='en'><head><title>{title}</title></head><body>{body}</body></html>"
 
 
+class _AppHandler(BaseHTTPRequestHandler):
+    """The app's pages; `make_handler` sets which twin it is, its request log and its database."""
+
+    protocol_version = "HTTP/1.1"
+    vulnerable: bool = True
+    log: AppLog
+    database: sqlite3.Connection
+    database_lock: threading.Lock
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        self.log.add(Received(self.command, self.path, body, dict(self.headers.items())))
+        parts = urlsplit(self.path)
+        query = {key: values[0] for key, values in parse_qs(parts.query, keep_blank_values=True).items()}
+        if parts.path == "/":
+            self._send(200, HOME)
+        elif parts.path == "/about":
+            self._send(200, ABOUT)
+        elif parts.path in ("/search", "/api/search"):
+            # /api/search is linked from nowhere: only an API definition leads a scanner to it.
+            self._search(query.get("q", ""))
+        elif parts.path == "/item":
+            self._item(query.get("id", ""))
+        elif parts.path == "/go":
+            self._go(query.get("next", "/"))
+        else:
+            self._send(404, _page("Not found", "<h1>Not found</h1>"))
+
+    do_GET = do_POST = do_HEAD = _answer
+
+    def _search(self, term: str) -> None:
+        shown = term if self.vulnerable else html.escape(term)
+        self._send(200, _page("Search", f"<h1>Search</h1><p>Results for {shown}</p>"))
+
+    def _item(self, item_id: str) -> None:
+        try:
+            with self.database_lock:
+                if self.vulnerable:
+                    rows = self.database.execute(f"SELECT name FROM items WHERE id = {item_id}").fetchall()
+                else:
+                    rows = self.database.execute("SELECT name FROM items WHERE id = ?", (item_id,)).fetchall()
+        except sqlite3.Error as error:
+            # A debug error page, as frameworks show in development: it names the database's error.
+            message = html.escape(f"sqlite3.{type(error).__name__}: {error}")
+            self._send(500, _page("Error", f"<h1>Server error</h1><pre>{message}</pre>"))
+            return
+        names = ", ".join(html.escape(str(row[0])) for row in rows) or "none"
+        self._send(200, _page("Item", f"<h1>Item</h1><p>{names}</p>"))
+
+    def _go(self, destination: str) -> None:
+        if not self.vulnerable and (not destination.startswith("/") or destination.startswith("//")):
+            destination = "/"
+        self.send_response(302)
+        # Percent-encoded as frameworks do, so the header stays ASCII whatever the parameter held.
+        self.send_header("Location", quote(destination, safe=":/?&=#%;@+,"))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _send(self, status: int, text: str) -> None:
+        payload = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
 def make_handler(vulnerable: bool, log: AppLog) -> type[BaseHTTPRequestHandler]:
     """The request handler of the vulnerable app (`vulnerable=True`) or of its fixed twin."""
-    database = _database()
-    database_lock = threading.Lock()
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def _answer(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
-            log.add(Received(self.command, self.path, body, dict(self.headers.items())))
-            parts = urlsplit(self.path)
-            query = {key: values[0] for key, values in parse_qs(parts.query, keep_blank_values=True).items()}
-            if parts.path == "/":
-                self._send(200, HOME)
-            elif parts.path == "/about":
-                self._send(200, ABOUT)
-            elif parts.path in ("/search", "/api/search"):
-                # /api/search is linked from nowhere: only an API definition leads a scanner to it.
-                self._search(query.get("q", ""))
-            elif parts.path == "/item":
-                self._item(query.get("id", ""))
-            elif parts.path == "/go":
-                self._go(query.get("next", "/"))
-            else:
-                self._send(404, _page("Not found", "<h1>Not found</h1>"))
-
-        do_GET = do_POST = do_HEAD = _answer
-
-        def _search(self, term: str) -> None:
-            shown = term if vulnerable else html.escape(term)
-            self._send(200, _page("Search", f"<h1>Search</h1><p>Results for {shown}</p>"))
-
-        def _item(self, item_id: str) -> None:
-            try:
-                with database_lock:
-                    if vulnerable:
-                        rows = database.execute(f"SELECT name FROM items WHERE id = {item_id}").fetchall()
-                    else:
-                        rows = database.execute("SELECT name FROM items WHERE id = ?", (item_id,)).fetchall()
-            except sqlite3.Error as error:
-                # A debug error page, as frameworks show in development: it names the database's error.
-                message = html.escape(f"sqlite3.{type(error).__name__}: {error}")
-                self._send(500, _page("Error", f"<h1>Server error</h1><pre>{message}</pre>"))
-                return
-            names = ", ".join(html.escape(str(row[0])) for row in rows) or "none"
-            self._send(200, _page("Item", f"<h1>Item</h1><p>{names}</p>"))
-
-        def _go(self, destination: str) -> None:
-            if not vulnerable and (not destination.startswith("/") or destination.startswith("//")):
-                destination = "/"
-            self.send_response(302)
-            # Percent-encoded as frameworks do, so the header stays ASCII whatever the parameter held.
-            self.send_header("Location", quote(destination, safe=":/?&=#%;@+,"))
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def _send(self, status: int, text: str) -> None:
-            payload = text.encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(payload)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    return Handler
+    attributes = {"vulnerable": vulnerable, "log": log, "database": _database(), "database_lock": threading.Lock()}
+    return type("AppHandler", (_AppHandler,), attributes)
 
 
 class _AppServer(ThreadingHTTPServer):
