@@ -18,6 +18,7 @@ from harness.suite import GatherContext, JudgeContext, Suite
 from harness.suite_defaults import packaged_defaults
 from suites.security.evaluate import evaluate_security
 from suites.security.hygiene import gather_hygiene
+from suites.security.openapi import OpenApiError, read_definition
 from suites.security.report import security_blocks
 from suites.security.scan import SCAN_ARTIFACTS, run_scan
 from suites.security.settings import SecuritySettings
@@ -70,13 +71,19 @@ class SecuritySuite(Suite):
         return "active scans" if getattr(settings, "mode", "") == "full" else None
 
     def config_problems(self, settings: Any) -> list[str]:
-        """A configured rules file must exist and parse."""
+        """A configured rules file must exist and parse; an OpenAPI file must be a readable definition."""
+        problems: list[str] = []
         if settings.rules_file:
             try:
                 load_rules(settings.rules_file)
             except RulesFileError as error:
-                return [str(error)]
-        return []
+                problems.append(str(error))
+        if settings.openapi and not settings.openapi.startswith(("http://", "https://")):
+            try:
+                read_definition(settings.openapi)
+            except OpenApiError as error:
+                problems.append(str(error))
+        return problems
 
     def gather(self, context: GatherContext) -> Artifacts:
         """Probe the target for hygiene problems, then scan it; keep both, whatever happened."""

@@ -248,3 +248,15 @@ def test_engine_wapiti_without_wapiti_is_inconclusive_saying_how_to_install_it(t
         "Wapiti not found: no 'wapiti' on PATH; install it with `apt-get install wapiti` (Debian, Ubuntu), "
         "or `pipx install wapiti3` (a virtual environment of its own)"
     )
+
+
+def test_an_openapi_file_that_cannot_be_used_stops_the_run_before_anything_is_sent(tmp_path: Path) -> None:
+    with serve(good_site()) as site:
+        proc = run_golive(
+            "run", "--target", site.url, "--suite", "security", "--set", 'security.openapi="no-such-api.json"',
+            "--out", str(tmp_path), cwd=tmp_path, timeout=60,
+        )  # fmt: skip
+        requests = list(site.requests)
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "security.openapi 'no-such-api.json' could not be read" in proc.stderr
+    assert requests == []
