@@ -152,4 +152,8 @@ def dispatch(args: argparse.Namespace) -> int:
         return command_demo(args)
     if args.command == "history":
         return command_history(args)
+    if args.command == "checklist":
+        from harness.checklist_init import command_checklist_init
+
+        return command_checklist_init(args)
     return command_config_check(args)
