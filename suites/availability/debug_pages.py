@@ -48,6 +48,8 @@ class Signature:
 _PHP_ERROR = (
     r"(?:Fatal error|Parse error|Warning|Uncaught)\b[^\n]{0,300}? in (?:/|[A-Za-z]:\\)\S+\.php(?::| on line )\d+"
 )
+# Tomcat's exception report prints frames without the "at " that a logged trace has.
+_JAVA_FRAME = r"(?:\bat |\s)[\w$]+(?:\.[\w$<>]+){2,}\([\w$]+\.(?:java|kt|scala):\d+\)"
 _DOTNET_FRAME = r"\bat [\w.`<>]+\([^)]*\) in \S+:line \d+"
 _NODE_FRAME = r"\bat (?:[\w.$<>\[\] ]+ \()?(?:/|[A-Za-z]:\\)[^\s()<]*\.[cm]?js:\d+:\d+"
 
@@ -116,7 +118,7 @@ SIGNATURES: tuple[Signature, ...] = (
         "Java",
         "a Java stack trace",
         Leak.DEBUG,
-        ((r"\bat [\w$]+(?:\.[\w$<>]+)+\([\w$]+\.(?:java|kt|scala):\d+\)",), (r"\bat [\w$.]+\(Native Method\)",)),
+        ((_JAVA_FRAME,), (r"\bat [\w$.]+\(Native Method\)",)),
     ),
     Signature("dotnet-stack", ".NET", "a .NET stack trace", Leak.DEBUG, ((_DOTNET_FRAME,),)),
     Signature(
