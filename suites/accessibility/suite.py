@@ -29,6 +29,7 @@ class AccessibilitySuite(Suite):
         "by_impact.critical": "a11y crit",
         "by_impact.serious": "a11y serious",
     }
+    golive_topics: ClassVar[Mapping[str, str]] = {"accessibility-audit": "measured"}
 
     def gather(self, context: GatherContext) -> Artifacts:
         """Audit every page in a real browser; keep axe's results and the page index."""
