@@ -168,6 +168,15 @@ expect_text = []                # e.g. ["telephone"]
 """
 
 
+# A new file needs a target for `golive config check` and `golive run`; loopback is a safe stand-in that sends
+# nothing anywhere until the team writes its own address.
+_NEW_FILE_TARGET = """\
+[target]
+url = "http://127.0.0.1:8000"   # the service to check, e.g. "https://staging.example.gov.uk" (add it to allowed_hosts)
+
+"""
+
+
 def checklist_template() -> str:
     """The commented `[[checklist.items]]` section, one or more items for every go-live topic."""
     return _HEADER.format(topics=", ".join(topic.id for topic in TOPICS)) + _ITEMS
@@ -185,8 +194,8 @@ def write_checklist(out: Path) -> str:
     existing = out.read_text(encoding="utf-8") if out.is_file() else ""
     if existing and _already_has_checklist(existing):
         raise UsageError(f"{out} already has a [checklist] section; edit it there, or pass --out OTHER_FILE")
-    separator = "" if not existing else ("\n" if existing.endswith("\n") else "\n\n")
-    text = existing + separator + checklist_template()
+    prefix = _NEW_FILE_TARGET if not existing else ("\n" if existing.endswith("\n") else "\n\n")
+    text = existing + prefix + checklist_template()
     tomllib.loads(text)  # the template is fixed; this guards against a file that breaks it when appended to
     write_atomic(out, text)
     action = "added to" if existing else "wrote"

@@ -607,7 +607,7 @@ def _journey_progress(journey: Journey, records: list[PageRecord]) -> str:
     return message + (f"; {failed[-1].error}" if failed else "")
 
 
-def _storage_state(configured: str | None) -> str | None:
+def storage_state_path(configured: str | None) -> str | None:
     """The storage-state file to log in with, checked before the browser starts."""
     if not configured:
         return None
@@ -630,7 +630,7 @@ def gather(context: GatherContext) -> None:
     """Audit the configured (and discovered) pages and journeys in Chromium; save results under artifacts."""
     settings = context.settings_as(AccessibilitySettings, "accessibility")
     axe = locate_axe_script(settings.axe_script)
-    storage_state = _storage_state(settings.storage_state)
+    storage_state = storage_state_path(settings.storage_state)
     run = AuditRun(context, axe)
     try:
         asyncio.run(_run_browser(run, storage_state))

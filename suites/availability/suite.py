@@ -8,6 +8,7 @@ pages (`error_pages.json`, a verdict and a snippet per page, never the page) and
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, ClassVar
 
 from harness.artifacts import Artifacts
@@ -34,6 +35,13 @@ class AvailabilitySuite(Suite):
     runs_by_default = True
     headline_metrics: ClassVar[Mapping[str, str]] = {"success_ratio": "up", "p95_ms": "up p95"}
     golive_topics: ClassVar[Mapping[str, str]] = {"uptime-monitoring": "measured", "information-security": "measured"}
+
+    def config_problems(self, settings: Any) -> list[str]:
+        """A CA file that does not exist would make every chain check an error: say so before anything runs."""
+        ca_file = getattr(settings, "ca_file", "")
+        if ca_file and not Path(ca_file).is_file():
+            return [f"availability.ca_file: no such file {ca_file!r}"]
+        return []
 
     def gather(self, context: GatherContext) -> Artifacts:
         """Probe the window, then the HTTPS facts, the error pages and the status page; keep each as it ends."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from harness.golive_list import DETAILS_KEY
 from harness.models import Status, SuiteResult
 from suites.availability.evaluate import evaluate_availability
 from suites.availability.settings import AvailabilitySettings
+from suites.availability.suite import AvailabilitySuite
 from suites.availability.window import longest_run, percentile
 
 TODAY = dt.date(2026, 11, 26)
@@ -212,3 +214,10 @@ def test_percentiles_and_runs() -> None:
     assert percentile([], 0.95) is None
     assert percentile([float(n) for n in range(1, 101)], 0.95) == 95.0
     assert longest_run([True, False, False, True, False]) == 2
+
+
+def test_a_missing_ca_file_is_a_config_problem_before_anything_runs(tmp_path: Path) -> None:
+    suite = AvailabilitySuite()
+    assert suite.config_problems(AvailabilitySettings()) == []
+    problems = suite.config_problems(AvailabilitySettings(ca_file=str(tmp_path / "ca.pem")))
+    assert problems and "availability.ca_file: no such file" in problems[0]

@@ -24,6 +24,8 @@ def test_init_writes_a_config_that_config_check_loads(tmp_path: Path, capsys: py
     assert main(["checklist", "init", "--out", str(out)]) == 0
     assert main(["config", "check", "--config", str(out)]) == 0
     assert "config OK" in capsys.readouterr().err
+    # A new file gets a loopback stand-in target, so that it checks and runs before the team writes its own.
+    assert tomllib.loads(out.read_text(encoding="utf-8"))["target"]["url"] == "http://127.0.0.1:8000"
     loaded = load_config(out, None, [], "http://127.0.0.1:9", environ={})
     settings = loaded.config.section("checklist", ChecklistSettings)
     assert {item.topic for item in settings.items} == set(TOPIC_IDS)
