@@ -131,6 +131,19 @@ def coverage_details(entries: Mapping[str, CheckCoverage]) -> dict[str, Any]:
     return {DETAILS_KEY: {check_id: entry.to_dict() for check_id, entry in entries.items()}}
 
 
+def signed_off_checks(suite: SuiteResult) -> frozenset[str]:
+    """The ids of a suite's passing checks that rest on a sign-off (reports show them as "signed off")."""
+    entries = suite.details.get(DETAILS_KEY) if isinstance(suite.details, Mapping) else None
+    if not isinstance(entries, Mapping):
+        return frozenset()
+    passing = {check.id for check in suite.checks if check.status is Status.PASS}
+    return frozenset(
+        check_id
+        for check_id, data in entries.items()
+        if check_id in passing and (entry := CheckCoverage.from_dict(data)) and entry.source is Source.SIGN_OFF
+    )
+
+
 @dataclass(frozen=True)
 class CoveringCheck:
     """A check of the run that covers a topic, as the go-live list shows it."""

@@ -15,6 +15,8 @@ from harness.reporters.html_common import esc, label_for, status_badge, table
 ANCHOR = "golive-checklist"
 TITLE = "Go-live checklist"
 JUNIT_SUITE = "golive.go-live-checklist"
+# A sign-off's tag: never the green "Pass" of a measurement.
+SIGNED_OFF_TAG = '<strong class="tag tag-signed-off">Signed off</strong>'
 _INTRO = (
     "Every topic of the go-live list, with the checks of this run that cover it. "
     "Measured: golive measured it in this run. Evidence: a file the team supplied. "
@@ -26,12 +28,14 @@ def _tag(word: str, status: Status | None) -> str:
     if word == NOT_COVERED:
         return '<strong class="tag tag-not-covered">Not covered</strong>'
     if word == "signed off":
-        return '<strong class="tag tag-signed-off">Signed off</strong>'
+        return SIGNED_OFF_TAG
     return status_badge(status) if status is not None else esc(word)
 
 
 def _check_line(check: CoveringCheck) -> str:
-    where = f"{label_for(check.suite)} · {check.title or check.check_id}"
+    # Checklist messages begin with the item's title already; say it once.
+    named = check.title and check.message.startswith(check.title)
+    where = label_for(check.suite) if named else f"{label_for(check.suite)} · {check.title or check.check_id}"
     source = "" if check.status is Status.SKIPPED else f" [{check.source.value}]"
     return f"{where}: {check.message}{source}"
 

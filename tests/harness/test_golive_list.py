@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from harness.golive_list import TOPIC_IDS, CheckCoverage, Source, build_golive_list, coverage_details
+from harness.golive_list import (
+    TOPIC_IDS,
+    CheckCoverage,
+    Source,
+    build_golive_list,
+    coverage_details,
+    signed_off_checks,
+)
 from harness.models import Check, RunResult, Status, SuiteResult, Verdict, skipped_suite
 from harness.reporters import golive_checklist
+from harness.reporters.html_suite import render_suite
 
 DECLARED = {
     "performance": {"performance-testing": "measured"},
@@ -133,3 +141,13 @@ def test_the_junit_suite_has_a_case_per_topic_gaps_skipped_failures_failed() -> 
     assert suite.find("testcase[@name='performance-testing']/skipped") is not None
     out = suite.find("testcase[@name='metrics']/system-out")
     assert out is not None and "signed off" in (out.text or "")
+
+
+def test_a_suite_section_shows_a_sign_off_as_signed_off_not_as_a_pass() -> None:
+    suite = checklist_result()
+    assert signed_off_checks(suite) == frozenset({"kpis"})
+    html = render_suite(suite)
+    kpis_row = html[html.index("<code>kpis</code>") : html.index("</tr>", html.index("<code>kpis</code>"))]
+    assert "Signed off" in kpis_row and "tag-pass" not in kpis_row
+    coverage_row = html[html.index("<code>unit-coverage</code>") :]
+    assert "tag-pass" in coverage_row[: coverage_row.index("</tr>")]
