@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 
 from harness.golive_list import (
@@ -15,6 +16,7 @@ from harness.golive_list import (
 from harness.models import Check, RunResult, Status, SuiteResult, Verdict, skipped_suite
 from harness.reporters import golive_checklist
 from harness.reporters.html_suite import render_suite
+from harness.reporters.json_report import render_json
 
 DECLARED = {
     "performance": {"performance-testing": "measured"},
@@ -151,3 +153,12 @@ def test_a_suite_section_shows_a_sign_off_as_signed_off_not_as_a_pass() -> None:
     assert "Signed off" in kpis_row and "tag-pass" not in kpis_row
     coverage_row = html[html.index("<code>unit-coverage</code>") :]
     assert "tag-pass" in coverage_row[: coverage_row.index("</tr>")]
+
+
+def test_result_json_carries_the_go_live_checklist_for_machines() -> None:
+    data = json.loads(render_json(sample()))
+    topics = {entry["topic"]: entry for entry in data["golive_checklist"]["topics"]}
+    assert list(topics) == list(TOPIC_IDS)
+    assert topics["metrics"]["status"] == "signed off"
+    assert topics["metrics"]["checks"][0]["signed_by"] == "Ana Silva"
+    assert topics["exclusion-risks"]["status"] == "not covered"
