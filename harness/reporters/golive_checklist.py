@@ -86,7 +86,8 @@ def render_markdown_section(golive: GoLiveList) -> list[str]:
                 for check in topic.covering
             )
         else:
-            covered = "nothing in this run"
+            could = ", ".join(sorted({check.suite for check in topic.checks}))
+            covered = "nothing in this run" + (f" (could be: {could})" if could else "")
         sources = ", ".join(source.value for source in topic.sources) or "—"
         word = "**not covered**" if topic.status is None else topic.status_word
         lines.append(f"| {_cell(topic.topic.title)} | {word} | {sources} | {_cell(covered)} |")
