@@ -25,8 +25,11 @@ def _handshake(host: str, port: int, context: ssl.SSLContext, timeout: float) ->
 
 def chain_facts(host: str, port: int, timeout: float, ca_file: str) -> dict[str, Any]:
     """Whether a normal client (system CAs, plus `ca_file`) trusts the certificate for this host name."""
+    context = ssl.create_default_context()
     try:
-        context = ssl.create_default_context(cafile=ca_file or None)
+        if ca_file:
+            # In addition to the system's CAs (create_default_context(cafile=...) would replace them).
+            context.load_verify_locations(cafile=ca_file)
     except (OSError, ssl.SSLError) as error:
         return {"valid": None, "error": f"cannot read availability.ca_file {ca_file!r}: {error}"}
     try:
