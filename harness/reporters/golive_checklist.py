@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from harness.golive_list import NOT_COVERED, CoveringCheck, GoLiveList, TopicStatus
-from harness.models import Status
+from harness.golive_list import NOT_COVERED, CoveringCheck, GoLiveList, TopicStatus, signed_off_checks
+from harness.models import Status, SuiteResult
 from harness.reporters.html_common import esc, label_for, status_badge, table
 
 ANCHOR = "golive-checklist"
@@ -22,6 +22,13 @@ _INTRO = (
     "Measured: golive measured it in this run. Evidence: a file the team supplied. "
     "Sign-off: a person's word, with who and when; it is never shown as an automated pass."
 )
+
+
+def passed_text(suite: SuiteResult, passed: int, counted: int, form: str = "{passed} of {counted}") -> str:
+    """ "4 of 13 (+2 signed off)": a suite's passed checks, with its sign-offs counted apart from them."""
+    signed = len(signed_off_checks(suite))
+    text = form.format(passed=passed - signed, counted=counted)
+    return text + (f" (+{signed} signed off)" if signed else "")
 
 
 def _tag(word: str, status: Status | None) -> str:

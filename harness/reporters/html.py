@@ -229,7 +229,8 @@ def _summary_row(name: str, suite: SuiteResult) -> list[str]:
         if (n := sum(1 for finding in open_findings if finding.severity is severity))
     ]
     shown = str(len(open_findings)) + (f" ({', '.join(worst)})" if worst else "")
-    return [link, status_badge(suite.status), f"{passed} of {counted}", esc(shown), str(waived)]
+    checks = esc(golive_checklist.passed_text(suite, passed, counted))
+    return [link, status_badge(suite.status), checks, esc(shown), str(waived)]
 
 
 def _footer(result: RunResult) -> str:

@@ -15,8 +15,10 @@ from harness.golive_list import (
 )
 from harness.models import Check, RunResult, Status, SuiteResult, Verdict, skipped_suite
 from harness.reporters import golive_checklist
+from harness.reporters.html import render_html
 from harness.reporters.html_suite import render_suite
 from harness.reporters.json_report import render_json
+from harness.reporters.markdown import render_markdown
 
 DECLARED = {
     "performance": {"performance-testing": "measured"},
@@ -162,3 +164,9 @@ def test_result_json_carries_the_go_live_checklist_for_machines() -> None:
     assert topics["metrics"]["status"] == "signed off"
     assert topics["metrics"]["checks"][0]["signed_by"] == "Ana Silva"
     assert topics["exclusion-risks"]["status"] == "not covered"
+
+
+def test_suite_summaries_count_sign_offs_apart_from_passes() -> None:
+    run_result = run(checklist=checklist_result())
+    assert "| checklist | ❌ fail | 1/3 passed (+1 signed off) | 0 / 0 |" in render_markdown(run_result)
+    assert "1 of 3 (+1 signed off)" in render_html(run_result)
