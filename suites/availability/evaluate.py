@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from harness.fingerprint import fingerprint
 from harness.golive_list import CheckCoverage, Source, coverage_details
@@ -49,6 +50,11 @@ def _window_checks(summary: Mapping[str, Any], settings: AvailabilitySettings) -
     return checks
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/" if parts.scheme else url
+
+
 def _error_findings(pages: Sequence[Mapping[str, Any]]) -> list[Finding]:
     findings = []
     for page in pages:
@@ -56,15 +62,17 @@ def _error_findings(pages: Sequence[Mapping[str, Any]]) -> list[Finding]:
         if leak not in ("debug", "review"):
             continue
         debug = leak == "debug"
+        rule = f"error-page-{page.get('signature')}"
         title = f"{'Error page shows' if debug else 'Default error page (needs review):'} {page.get('description')}"
         findings.append(
             Finding(
                 suite=SUITE,
-                rule=f"error-page-{page.get('signature')}",
+                rule=rule,
                 severity=Severity.HIGH if debug else Severity.LOW,
                 title=title,
                 url=str(page.get("url", "")),
-                fingerprint=fingerprint(SUITE, f"error-page-{page.get('signature')}", str(page.get("probe"))),
+                # The missing page's path is random per run: the origin and the probe identify the problem.
+                fingerprint=fingerprint(SUITE, rule, _origin(str(page.get("url", ""))), str(page.get("probe"))),
                 evidence=str(page.get("snippet") or ""),
                 extra={"probe": page.get("probe"), "framework": page.get("framework"), "needs_review": not debug},
             )

@@ -221,3 +221,13 @@ def test_a_missing_ca_file_is_a_config_problem_before_anything_runs(tmp_path: Pa
     assert suite.config_problems(AvailabilitySettings()) == []
     problems = suite.config_problems(AvailabilitySettings(ca_file=str(tmp_path / "ca.pem")))
     assert problems and "availability.ca_file: no such file" in problems[0]
+
+
+def test_an_error_page_finding_keeps_its_fingerprint_across_runs_despite_the_random_path() -> None:
+    def page(token: str) -> dict[str, Any]:
+        url = f"http://x:8000/golive-missing-{token}"
+        return {"probe": "missing page", "url": url, "status": 404, "leak": "debug", "signature": "django-debug"}
+
+    first = judge(documents([200], error_pages=[page("aaaa")])).findings[0]
+    second = judge(documents([200], error_pages=[page("bbbb")])).findings[0]
+    assert first.fingerprint == second.fingerprint
