@@ -8,6 +8,7 @@ text was found is kept, never the page itself.
 from __future__ import annotations
 
 import html
+import http.client
 import re
 import ssl
 import urllib.error
@@ -70,7 +71,7 @@ def fetch_page(
             text = page_text(body.decode("utf-8", errors="replace"))
             found = {wanted: wanted.casefold() in text for wanted in expect_text}
             return {"url": url, "final_url": current, "status": status, "found": found}
-    except (urllib.error.URLError, OSError, ValueError) as error:
+    except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
         reason = getattr(error, "reason", error)
         return {"url": url, "final_url": current, "error": f"{type(error).__name__}: {reason}"}
     return {"url": url, "final_url": current, "error": f"more than {MAX_REDIRECTS} redirects"}
