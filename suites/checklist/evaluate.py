@@ -161,6 +161,8 @@ def judge_item(item: ChecklistItem, facts: Mapping[str, Any] | None, today: dt.d
         return _judge_attestation(item, today)
     if facts is None or facts.get("kind") != item.kind:
         return Check(item.id, Status.ERROR, f"{item.title}: not gathered in this run; run golive again to check it")
+    if facts.get("unreadable"):
+        return Check(item.id, Status.ERROR, f"{item.title}: could not be read ({facts['unreadable']})")
     if isinstance(item, CoverageItem):
         return _judge_coverage(item, facts, today)
     if isinstance(item, JunitItem):

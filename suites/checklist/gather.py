@@ -44,5 +44,9 @@ def gather_checklist(
     gathered = {}
     for item in settings.items:
         progress(f"{item.kind} {item.id}")
-        gathered[item.id] = item_facts(item, target, settings.timeout)
+        try:
+            gathered[item.id] = item_facts(item, target, settings.timeout)
+        except OSError as error:
+            # One unreadable item (permissions, a vanished mount) must not cost the others their facts.
+            gathered[item.id] = {"kind": item.kind, "unreadable": f"{type(error).__name__}: {error}"}
     return gathered

@@ -230,3 +230,12 @@ def test_item_ids_must_be_unique() -> None:
     item = {"title": "X", "kind": "attestation", "topic": "metrics"}
     with pytest.raises(ValidationError, match="two items have the id 'same'"):
         ChecklistSettings.model_validate({"items": [{"id": "same", **item}, {"id": "same", **item}]})
+
+
+def test_an_item_that_could_not_be_read_is_an_error() -> None:
+    settings = ChecklistSettings.model_validate(
+        {"items": [{"id": "pen", "title": "Pen test", "kind": "file", "path": "p.pdf", "topic": "security-assessment"}]}
+    )
+    facts = {"kind": "file", "unreadable": "PermissionError: [Errno 13] Permission denied: 'p.pdf'"}
+    result = judge_item(settings.items[0], facts, TODAY)
+    assert result.status is Status.ERROR and "Permission denied" in result.message
