@@ -196,10 +196,14 @@ def write_checklist(out: Path) -> str:
         raise UsageError(f"{out} already has a [checklist] section; edit it there, or pass --out OTHER_FILE")
     prefix = _NEW_FILE_TARGET if not existing else ("\n" if existing.endswith("\n") else "\n\n")
     text = existing + prefix + checklist_template()
-    tomllib.loads(text)  # the template is fixed; this guards against a file that breaks it when appended to
+    data = tomllib.loads(text)  # the template is fixed; this guards against a file that breaks it when appended to
     write_atomic(out, text)
     action = "added to" if existing else "wrote"
-    return f"golive: {action} {out}: go-live items for every topic; fill them in, then run `golive config check`"
+    message = f"golive: {action} {out}: go-live items for every topic; fill them in, then run `golive config check`"
+    suites = data.get("suites")
+    if isinstance(suites, list) and suites and "checklist" not in suites:
+        message += f"\ngolive: note: its `suites` list ({', '.join(map(str, suites))}) leaves the checklist out"
+    return message
 
 
 def command_checklist_init(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from harness.artifacts import Artifacts
-from harness.checklist_init import checklist_template
+from harness.checklist_init import checklist_template, write_checklist
 from harness.cli import main
 from harness.config_loader import load_config
 from harness.golive_list import TOPIC_IDS
@@ -81,3 +81,9 @@ def test_a_checklist_without_items_is_skipped_with_the_way_to_start_one(tmp_path
     result = ChecklistSuite().judge(Artifacts(), context)
     assert result.status is Status.SKIPPED
     assert "golive checklist init" in result.checks[0].message
+
+
+def test_init_notes_a_suites_list_that_leaves_the_checklist_out(tmp_path: Path) -> None:
+    out = tmp_path / "golive.toml"
+    out.write_text('suites = ["performance"]\n[target]\nurl = "http://127.0.0.1:9"\n', encoding="utf-8")
+    assert "leaves the checklist out" in write_checklist(out)
