@@ -94,13 +94,16 @@ def _error_page_check(pages: Sequence[Mapping[str, Any]] | None, findings: Seque
     names = ", ".join(
         dict.fromkeys(f"{f.extra.get('framework')} on the {f.extra.get('probe')}" for f in debug + review)
     )
+    waived = f"; {len(findings) - len(open_)} waived" if len(findings) > len(open_) else ""
     if debug:
-        message = f"{plural(len(debug), 'error page')} leak a stack trace or debug page ({names})"
+        verb = "leaks" if len(debug) == 1 else "leak"
+        message = f"{plural(len(debug), 'error page')} {verb} a stack trace or debug page ({names}){waived}"
         return Check("error_pages", Status.FAIL, message, len(debug), {"fail": 0})
     if review:
-        message = f"{plural(len(review), 'default framework error page')} need review ({names})"
+        verb = "needs" if len(review) == 1 else "need"
+        message = f"{plural(len(review), 'default framework error page')} {verb} review ({names}){waived}"
         return Check("error_pages", Status.WARN, message, len(review), {"warn": 0})
-    message = f"no stack trace or debug page in {plural(len(answered), 'error probe')}"
+    message = f"no stack trace or debug page in {plural(len(answered), 'error probe')}{waived}"
     return Check("error_pages", Status.PASS, message, 0, {"fail": 0})
 
 

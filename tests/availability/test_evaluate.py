@@ -8,6 +8,7 @@ from typing import Any
 
 from harness.golive_list import DETAILS_KEY
 from harness.models import Status, SuiteResult
+from harness.settings import Waiver
 from suites.availability.evaluate import evaluate_availability
 from suites.availability.settings import AvailabilitySettings
 from suites.availability.suite import AvailabilitySuite
@@ -231,3 +232,12 @@ def test_an_error_page_finding_keeps_its_fingerprint_across_runs_despite_the_ran
     first = judge(documents([200], error_pages=[page("aaaa")])).findings[0]
     second = judge(documents([200], error_pages=[page("bbbb")])).findings[0]
     assert first.fingerprint == second.fingerprint
+
+
+def test_a_waived_debug_page_no_longer_fails_and_the_check_says_so() -> None:
+    page = {"probe": "missing page", "url": "http://x/m", "status": 404, "leak": "debug", "signature": "go-panic"}
+    waiver = Waiver(rule="error-page-go-panic", reason="staging only", expires=TODAY + dt.timedelta(days=30))
+    result = evaluate_availability(documents([200], error_pages=[page]), AvailabilitySettings(), [waiver], TODAY)
+    assert status(result, "error_pages") is Status.PASS
+    assert message(result, "error_pages").endswith("; 1 waived")
+    assert result.findings[0].waived is not None
