@@ -65,6 +65,7 @@ class SecuritySuite(Suite):
         "findings_by_severity.high": "sec high",
         "findings_by_severity.medium": "sec medium",
     }
+    golive_topics: ClassVar[Mapping[str, str]] = {"security-assessment": "measured", "information-security": "measured"}
 
     def active_traffic(self, settings: Any) -> str | None:
         """A full scan attacks the target; a baseline scan only looks."""
