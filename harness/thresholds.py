@@ -42,9 +42,10 @@ class Band(BaseModel):
             raise ValueError(f"warn_below ({self.warn_below}) must not be below fail_below ({self.fail_below})")
         return self
 
-    def as_threshold(self) -> dict[str, float | str]:
-        """The band as shown next to a measured value in reports (only the limits that were set)."""
-        return {key: value for key, value in self.model_dump().items() if value is not None}
+    def as_threshold(self) -> dict[str, float]:
+        """The band's absolute limits as shown next to a measured value (only those set; the relative ones belong
+        to the baseline check, which shows them with the baseline)."""
+        return {key: value for key, value in self.model_dump().items() if isinstance(value, int | float)}
 
 
 def _fmt(value: float) -> str:

@@ -50,7 +50,8 @@ def test_a_message_that_does_not_name_the_number_gives_no_label(message: str, me
 
 
 def test_regression_keys_are_validated_where_bands_are() -> None:
-    assert Band(fail=1000, fail_regression="+25%").as_threshold() == {"fail": 1000, "fail_regression": "+25%"}
+    band = Band(fail=1000, fail_regression="+25%")
+    assert (band.as_threshold(), band.fail_regression) == ({"fail": 1000}, "+25%")
     with pytest.raises(ValueError, match=r'such as "\+10%"'):
         Band(warn_regression="10 percent")
 

@@ -6,6 +6,7 @@ import dataclasses
 
 from harness.history_table import history_json, history_rows, render_history
 from harness.models import Check, Status, SuiteResult
+from harness.registry import suite_class
 from harness.run_record import record_from_legacy
 from tests.history.runs import full_run, performance, record, run
 
@@ -40,26 +41,40 @@ def test_a_check_that_could_not_measure_shows_its_status() -> None:
 
 def test_headline_columns_come_from_the_suite_not_from_a_list_in_golive() -> None:
     uptime = SuiteResult(
-        name="availability",
+        name="uptime",
         checks=(Check("success_ratio", Status.PASS, "99.5% of requests succeeded", 0.995),),
         metrics={"success_ratio": 0.995, "p95_ms": 120, "requests": 60},
     )
-    custom = dataclasses.replace(run("20261126T010000Z-aaaa", {}), suites={"availability": uptime})
+    custom = dataclasses.replace(run("20261126T010000Z-aaaa", {}), suites={"uptime": uptime})
     given = dataclasses.replace(uptime, details={"headline": ["requests", "p95_ms"]})
-    listed = dataclasses.replace(custom, run_id="20261127T010000Z-bbbb", suites={"availability": given})
+    listed = dataclasses.replace(custom, run_id="20261127T010000Z-bbbb", suites={"uptime": given})
     table = render_history([record(custom)])
     assert table.splitlines()[0].split() == [
         "run",
         "label",
         "verdict",
         "findings",
-        "availability",
+        "uptime",
         "success_ratio",
         "note",
     ]
     assert table.splitlines()[1].split()[-2:] == ["pass", "0.995"]
     header = history_rows([record(listed)])[0]
-    assert header[4:7] == ["availability", "requests", "p95_ms"]
+    assert header[4:7] == ["uptime", "requests", "p95_ms"]
+
+
+def test_a_suite_class_declares_its_columns_and_their_labels() -> None:
+    probes = SuiteResult(
+        name="availability",
+        checks=(Check("success_ratio", Status.PASS, "success ratio 1 within limits", 1.0),),
+        metrics={"success_ratio": 1.0, "p95_ms": 12, "requests": 60},
+    )
+    result = dataclasses.replace(run("20261126T010000Z-aaaa", {}), suites={"availability": probes})
+    declared = suite_class("availability").headline_metrics
+    assert declared  # the availability suite names its own headline columns
+    header, row = history_rows([record(result)])
+    assert header[4:] == ["availability", *declared.values(), "note"]
+    assert row[4] == "pass"
 
 
 def test_invalid_and_interrupted_runs_say_so() -> None:
