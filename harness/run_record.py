@@ -58,7 +58,7 @@ class Coverage:
 
     `urls` are normalised URLs that were examined (None: the suite does not say, so its whole target);
     `parts` are the ids of the checks that measured (a finding from source ``zap`` needs a measured
-    ``zap``/``zap_*`` check); `signature` hashes the suite's config section without its judgement keys
+    ``zap`` or ``zap_scan`` check); `signature` hashes the suite's config section without its judgement keys
     (None: unknown, as for runs imported from the old history file).
     """
 
@@ -71,7 +71,8 @@ class Coverage:
         if self.urls is not None and finding.url and normalise_url(finding.url) not in self.urls:
             return False
         if finding.source:
-            return any(part == finding.source or part.startswith(f"{finding.source}_") for part in self.parts)
+            # Only the check that ran the source itself: a `zap_rules` check passes even when no scan ran.
+            return bool({finding.source, f"{finding.source}_scan"} & self.parts)
         return True
 
 

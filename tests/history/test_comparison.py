@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from harness.comparison import classify, compare, describe
+from harness.models import Check, Status
 from harness.run_record import FindingRecord, record_from_legacy
 from tests.history.runs import (
     DEFAULT_CONFIG,
@@ -92,6 +93,16 @@ def test_a_scan_engine_that_did_not_run_resolves_none_of_its_alerts() -> None:
     hygiene_only = security([security_finding("missing-hsts", "hygiene")], zap=False)
     after = dataclasses.replace(after, suites={**after.suites, "security": hygiene_only})
     groups = classify(FULL, record(after))
+    assert not groups["resolved"]
+    assert labels(groups, "not_compared") == ["security: 10038 on http://127.0.0.1:8000/"]
+
+
+def test_a_passing_rules_check_is_not_a_scan() -> None:
+    after = full_run("20261127T010000Z-bbbb")
+    no_scan = security([security_finding("missing-hsts", "hygiene")], zap=False)
+    rules = Check("zap_rules", Status.PASS, "no open alerts of rules set to FAIL or WARN", 0)
+    no_scan = dataclasses.replace(no_scan, checks=(*no_scan.checks, rules))
+    groups = classify(FULL, record(dataclasses.replace(after, suites={**after.suites, "security": no_scan})))
     assert not groups["resolved"]
     assert labels(groups, "not_compared") == ["security: 10038 on http://127.0.0.1:8000/"]
 
