@@ -1,0 +1,35 @@
+// Describe every element the walk met or listed for the report, then undo what the walk set up.
+() => {
+  // @include common
+  const G = window.__goliveKeyboard;
+  window.removeEventListener('keydown', G.listener, true);
+  G.style.remove();
+  if (document.activeElement && typeof document.activeElement.blur === 'function') document.activeElement.blur();
+  const COMPOSITE = '[role=tablist], [role=menu], [role=menubar], [role=listbox], [role=grid], [role=tree], '
+    + '[role=treegrid], [role=toolbar], [role=radiogroup]';
+  const groups = new Map();
+  const widgetId = (widget) => {
+    if (!groups.has(widget)) groups.set(widget, 'widget:' + groups.size);
+    return groups.get(widget);
+  };
+  // Radio buttons of one name and the items of one composite widget are reached through one Tab stop (arrow
+  // keys move among them); a widget that takes focus itself (aria-activedescendant) stands for its items.
+  const groupOf = (el) => {
+    if (el.localName === 'input' && el.type === 'radio' && el.name) {
+      return 'radio:' + (el.form ? Array.from(document.forms).indexOf(el.form) : -1) + ':' + el.name;
+    }
+    if (el.matches(COMPOSITE)) return widgetId(el);
+    const widget = el.parentElement ? el.parentElement.closest(COMPOSITE) : null;
+    return widget ? widgetId(widget) : null;
+  };
+  const elements = G.elements.map((el, id) => {
+    const seen = G.seen.get(id);
+    return {
+      id, selector: golivePath(el), html: goliveHtml(el), tabIndex: el.tabIndex, tabindexAttribute: el.getAttribute('tabindex'), group: groupOf(el),
+      frame: el.localName === 'iframe', candidate: G.isCandidate.has(el),
+      focus: seen ? seen.strength : null, changes: seen ? seen.changes : [], moved: seen ? seen.moved : false,
+    };
+  });
+  delete window.__goliveKeyboard;
+  return elements;
+}
