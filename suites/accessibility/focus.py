@@ -25,6 +25,7 @@ FOCUS_MARGIN = 8
 MAX_REGION = 600
 CAPTURE_TIMEOUT_S = 5.0
 MIN_CHANGED = 16
+ANIMATION_GAP_MS = 100
 MAX_CHANGED_NEEDED = 200
 
 
@@ -78,6 +79,8 @@ async def judge_by_pixels(page: Page, session: CDPSession, element: int) -> Pixe
             return PixelVerdict(None, "the element left the page before its focus could be compared")
         clip = region(unfocused["box"], unfocused["page"])
         first = await _capture(session, clip)
+        # Far enough apart that an animation or a video shows between the two captures.
+        await page.wait_for_timeout(ANIMATION_GAP_MS)
         again = await _capture(session, clip)
         focused = await page.evaluate(script("focus_shot"), [element, "focus"])
         if focused is None or not focused["focused"]:

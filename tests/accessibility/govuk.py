@@ -45,7 +45,8 @@ _PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" href="/govuk-frontend.min.css"></head>
 <body class="govuk-template__body">
-<script>document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '');</script>
+<script>document.body.className += ' js-enabled'
+  + ('noModule' in HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '');</script>
 <div class="govuk-width-container"><main class="govuk-main-wrapper" id="main-content">
 {body}
 </main></div>

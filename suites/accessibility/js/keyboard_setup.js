@@ -119,9 +119,11 @@
     const v = m[1].split(/[\s,/]+/).filter(Boolean).map(Number);
     return [v[0], v[1], v[2], v.length > 3 ? v[3] * 255 : 255];
   };
+  // A value 'shape|colour' (an outline, a decoration) changed only slightly when its shape stayed the same.
   const colourChange = (a, b) => {
     const [x, y] = [channels(a.split('|').pop()), channels(b.split('|').pop())];
-    if (!x || !y || a.split('|')[0] !== b.split('|')[0]) return 'strong';
+    const shape = (value) => (value.includes('|') ? value.split('|')[0] : '');
+    if (!x || !y || shape(a) !== shape(b)) return 'strong';
     return x.some((value, i) => Math.abs(value - y[i]) >= colourStep) ? 'strong' : 'weak';
   };
   const COLOURED = new Set(['background-color', 'color', 'outline', 'text-decoration']);
