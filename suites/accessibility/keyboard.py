@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 # Candidates for the keyboard walk; a page with more focusable elements than this is walked only this far.
 MAX_KEYBOARD_CANDIDATES = 2000
 # Descendants whose look is compared per element: enough for a heading, a label and an icon inside a button.
-MAX_DESCENDANTS = 16
+MAX_DESCENDANTS = 8
 # Colour changes smaller than this on every channel (of 255) are left to the pixel comparison.
 COLOUR_STEP = 32
 # Elements whose look is noted before the walk; the walk stops at `max_tab_presses` anyway.
@@ -89,10 +89,11 @@ async def _press(session: CDPSession, key: tuple[dict[str, Any], dict[str, Any]]
     await asyncio.gather(*sends)
 
 
-async def _walk(page: Page, session: CDPSession, candidates: int, max_presses: int) -> tuple[Walk, int]:
-    """Press Tab in batches until a full pass, a cycle, or `max_presses`; returns the walk and the presses."""
+async def _walk(page: Page, session: CDPSession, candidates: int, max_presses: int) -> tuple[Walk, int, dict[str, Any]]:
+    """Press Tab in batches until a full pass, a cycle, or `max_presses`; returns the walk, presses, last status."""
     walk = Walk()
     presses = 0
+    status: dict[str, Any] = {"open": []}
     # One pass needs a press per element plus the step out of the page; twice that when starting mid-page.
     batch = candidates + 3
     while presses < max_presses:
@@ -105,7 +106,7 @@ async def _walk(page: Page, session: CDPSession, candidates: int, max_presses: i
         if walk.complete or walk.cycle is not None or candidates == 0:
             break
         batch = 20 if status["startedAtTop"] else candidates + 3
-    return walk, presses
+    return walk, presses, status
 
 
 async def _still_trapped(page: Page, session: CDPSession, cycle: list[int]) -> bool:
@@ -123,20 +124,16 @@ async def _still_trapped(page: Page, session: CDPSession, cycle: list[int]) -> b
 
 
 async def _undecided_by_pixels(
-    page: Page, session: CDPSession, elements: list[dict[str, Any]]
+    page: Page, session: CDPSession, open_ids: list[int]
 ) -> dict[int, tuple[bool | None, str]]:
     """Pixel verdicts for the reached elements whose styles left visible focus open (at most MAX_PIXEL_CHECKS)."""
     verdicts: dict[int, tuple[bool | None, str]] = {}
-    open_ones = [element for element in elements if element["focus"] in ("none", "weak")]
-    for number, element in enumerate(open_ones):
+    for number, element in enumerate(open_ids):
         if number >= MAX_PIXEL_CHECKS:
-            verdicts[element["id"]] = (
-                None,
-                f"not compared: more than {MAX_PIXEL_CHECKS} elements on this page needed it",
-            )
+            verdicts[element] = (None, f"not compared: more than {MAX_PIXEL_CHECKS} elements on this page needed it")
             continue
-        verdict = await judge_by_pixels(page, session, int(element["id"]))
-        verdicts[element["id"]] = (verdict.visible, verdict.evidence)
+        verdict = await judge_by_pixels(page, session, element)
+        verdicts[element] = (verdict.visible, verdict.evidence)
     return verdicts
 
 
@@ -146,15 +143,13 @@ async def check_keyboard(page: Page, max_presses: int) -> CheckOutcome:
     candidates = int(await page.evaluate(script("keyboard_setup"), setup))
     session = await page.context.new_cdp_session(page)
     try:
-        walk, presses = await _walk(page, session, candidates, max_presses)
+        walk, presses, status = await _walk(page, session, candidates, max_presses)
         trapped = False
         if walk.cycle is not None:
             trapped = await _still_trapped(page, session, walk.cycle)
             presses += 2 * (len(walk.cycle) + 2) + 1
-        seen: list[dict[str, Any]] = await page.evaluate(
-            "() => Array.from(window.__goliveKeyboard.seen, ([id, s]) => ({ id, focus: s.strength }))"
-        )
-        pixels = await _undecided_by_pixels(page, session, seen)
+            status = await page.evaluate(script("keyboard_status"))
+        pixels = await _undecided_by_pixels(page, session, [int(element) for element in status["open"]])
     finally:
         await session.detach()
     elements: list[dict[str, Any]] = await page.evaluate(script("keyboard_report"))

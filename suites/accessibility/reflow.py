@@ -27,12 +27,9 @@ async def check_reflow(page: Page, restore: tuple[int, int]) -> CheckOutcome:
     """Narrow the viewport to 320 CSS px, measure horizontal overflow and its causes, then restore it."""
     await page.set_viewport_size({"width": REFLOW_WIDTH, "height": REFLOW_HEIGHT})
     try:
-        await page.evaluate(script("settle"))
         measured: dict[str, Any] = await page.evaluate(script("reflow"), [MAX_ELEMENTS, MAX_LISTED])
     finally:
         await page.set_viewport_size({"width": restore[0], "height": restore[1]})
-        # The page's own media-query and resize listeners must run before anything else looks at it.
-        await page.evaluate(script("settle"))
     return reflow_outcome(measured)
 
 

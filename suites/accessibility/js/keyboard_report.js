@@ -27,7 +27,7 @@
     return {
       id, selector: golivePath(el), html: goliveHtml(el), tabIndex: el.tabIndex, tabindexAttribute: el.getAttribute('tabindex'), group: groupOf(el),
       frame: el.localName === 'iframe', candidate: G.isCandidate.has(el),
-      focus: seen ? seen.strength : null, changes: seen ? seen.changes : [], moved: seen ? seen.moved : false,
+      focus: seen ? seen.strength : null, changes: seen ? seen.changes : [],
     };
   });
   delete window.__goliveKeyboard;

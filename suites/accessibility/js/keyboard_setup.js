@@ -68,14 +68,15 @@
 
   // The parts of the page whose look may show that `el` has focus, each with a name for the evidence.
   const partsOf = (el) => {
-    const parts = [['the element', el]];
+    const parts = [['the element', el, true]];
     const inner = el.querySelectorAll('*');
-    for (let i = 0; i < inner.length && i < maxDescendants; i++) parts.push(['its content', inner[i]]);
-    for (const label of el.labels || []) if (label !== el) parts.push(['its label', label]);
-    if (el.nextElementSibling) parts.push(['the element after it', el.nextElementSibling]);
+    for (let i = 0; i < inner.length && i < maxDescendants; i++) parts.push(['its content', inner[i], true]);
+    for (const label of el.labels || []) if (label !== el) parts.push(['its label', label, true]);
+    if (el.nextElementSibling) parts.push(['the element after it', el.nextElementSibling, true]);
+    // Containers are read without their pseudo-elements: `:focus-within` styles the box itself.
     let up = el.parentElement;
-    for (let level = 0; level < 3 && up && up !== document.body; level++, up = up.parentElement) {
-      parts.push(['a container', up]);
+    for (let level = 0; level < 2 && up && up !== document.body; level++, up = up.parentElement) {
+      parts.push(['a container', up, false]);
     }
     return parts;
   };
@@ -104,14 +105,10 @@
       'clip-path': `${s.clipPath} ${s.clip} ${s.position}`,
     };
   };
-  const look = (el) => partsOf(el).map(([name, part]) => ({
+  const look = (el) => partsOf(el).map(([name, part, pseudos]) => ({
     name, drawn: drawnPart(part),
-    styles: [null, '::before', '::after'].map((pseudo) => read(part, pseudo)),
+    styles: (pseudos ? [null, '::before', '::after'] : [null]).map((pseudo) => read(part, pseudo)),
   }));
-  const box = (el) => {
-    const r = el.getBoundingClientRect();
-    return [Math.round(r.left + scrollX), Math.round(r.top + scrollY), Math.round(r.width), Math.round(r.height)];
-  };
   // Colours closer than `colourStep` on every channel are a change a person may not see: left to pixels.
   const channels = (colour) => {
     const m = /^rgba?\(([^)]+)\)$/.exec(colour.trim());
@@ -154,11 +151,9 @@
     });
     return { strength, changes: changes.slice(0, 3) };
   };
-  G.look = look;
-  G.box = box;
   G.isCandidate = new Set(G.candidates);
   // The look of the first `maxLooks` candidates is noted now; a walk that reaches others leaves them to pixels.
-  G.before = new Map(G.candidates.slice(0, maxLooks).map((el) => [el, { look: look(el), box: box(el) }]));
+  G.before = new Map(G.candidates.slice(0, maxLooks).map((el) => [el, { look: look(el) }]));
   G.log = [];
   G.seen = new Map();
   G.listener = (event) => {
@@ -168,11 +163,8 @@
     G.log.push(id);
     if (id < 0 || G.seen.has(id) || !G.isCandidate.has(el)) return;
     const before = G.before.get(el);
-    if (!before) { G.seen.set(id, { strength: 'none', changes: [], moved: false, unmeasured: true }); return; }
-    const { strength, changes } = G.compare(before.look, look(el));
-    const now = box(el);
-    const moved = now.some((value, i) => Math.abs(value - before.box[i]) > 1);
-    G.seen.set(id, { strength, changes, moved });
+    if (!before) { G.seen.set(id, { strength: 'none', changes: ['not measured before the walk'] }); return; }
+    G.seen.set(id, G.compare(before.look, look(el)));
   };
   window.addEventListener('keydown', G.listener, true);
   return G.candidates.length;

@@ -2,8 +2,11 @@
 // whose box reaches past the right edge, or whose own text does. Content inside a scrolling or clipping
 // container does not make the page scroll sideways, and fixed elements do not scroll at all. Content that
 // WCAG 1.4.10 exempts (data tables, maps, diagrams, images, video, preformatted text and code) is listed apart.
-([maxElements, maxListed]) => {
+async ([maxElements, maxListed]) => {
   // @include common
+  // Wait for the next frame: by then the page's resize and media-query listeners have run (in the same
+  // rendering step, before animation-frame callbacks), so the layout measured is the one a person sees.
+  await new Promise((resolve) => requestAnimationFrame(resolve));
   const width = document.documentElement.clientWidth;
   const body = document.body;
   const scrollWidth = Math.max(document.documentElement.scrollWidth, body ? body.scrollWidth : 0);
