@@ -163,6 +163,45 @@ def _details(
     return {"by_rule": rules, "by_page": by_page}
 
 
+def _metrics(
+    index: dict[str, Any],
+    pages: list[PageResult],
+    findings: list[Finding],
+    review: list[dict[str, Any]],
+    settings: AccessibilitySettings,
+) -> dict[str, Any]:
+    """The suite's metrics: pages and journeys audited or failed, violations by impact, what needs review."""
+    audited = [page for page in pages if page.record.status is PageStatus.AUDITED]
+    active = [finding for finding in findings if finding.waived is None]
+    by_impact = Counter(impact_of(finding) for finding in active)
+    plain = [page for page in pages if page.record.journey is None]
+    journey_names = list(dict.fromkeys(page.record.journey for page in pages if page.record.journey is not None))
+    shard = index.get("shard") or {}
+    return {
+        "pages_requested": len(plain),
+        "pages_audited": sum(1 for page in plain if page.record.status is PageStatus.AUDITED),
+        "pages_failed": sum(1 for page in plain if page.record.status in FAILED_STATUSES),
+        "pages_offsite": sum(1 for page in plain if page.record.status is PageStatus.OFFSITE),
+        "journeys": len(journey_names),
+        "journeys_failed": sum(
+            1
+            for name in journey_names
+            if any(page.record.journey == name and page.record.status in FAILED_STATUSES for page in pages)
+        ),
+        "journey_states_audited": len(audited) - sum(1 for page in plain if page.record.status is PageStatus.AUDITED),
+        "violations": len(active),
+        "by_impact": {impact: by_impact.get(impact, 0) for impact in IMPACTS},
+        "waived": len(findings) - len(active),
+        # axe's incomplete results and what golive's own checks could not decide: never a failure.
+        "needs_review": sum(_axe_incomplete(page) for page in audited) + len(review),
+        "needs_review_golive": len(review),
+        "axe_version": index.get("axe_version"),
+        "standard": index.get("standard"),
+        "checks": [name for name in settings.checks if name in (index.get("checks") or [])],
+        "shard": shard.get("shard"),
+    }
+
+
 def evaluate(context: EvaluateContext) -> SuiteResult:
     """Turn the saved audit into findings, checks and metrics, judged by `context.config` as it is now."""
     settings = context.config.accessibility
@@ -191,34 +230,7 @@ def evaluate(context: EvaluateContext) -> SuiteResult:
     ]
     checks.extend(check for check in optional if check is not None)
 
-    active = [finding for finding in findings if finding.waived is None]
-    by_impact = Counter(impact_of(finding) for finding in active)
-    plain = [page for page in pages if page.record.journey is None]
-    journey_names = list(dict.fromkeys(page.record.journey for page in pages if page.record.journey is not None))
-    shard = index.get("shard") or {}
-    metrics = {
-        "pages_requested": len(plain),
-        "pages_audited": sum(1 for page in plain if page.record.status is PageStatus.AUDITED),
-        "pages_failed": sum(1 for page in plain if page.record.status in FAILED_STATUSES),
-        "pages_offsite": sum(1 for page in plain if page.record.status is PageStatus.OFFSITE),
-        "journeys": len(journey_names),
-        "journeys_failed": sum(
-            1
-            for name in journey_names
-            if any(page.record.journey == name and page.record.status in FAILED_STATUSES for page in pages)
-        ),
-        "journey_states_audited": len(audited) - sum(1 for page in plain if page.record.status is PageStatus.AUDITED),
-        "violations": len(active),
-        "by_impact": {impact: by_impact.get(impact, 0) for impact in IMPACTS},
-        "waived": len(findings) - len(active),
-        # axe's incomplete results and what golive's own checks could not decide: never a failure.
-        "needs_review": sum(_axe_incomplete(page) for page in audited) + len(review),
-        "needs_review_golive": len(review),
-        "axe_version": index.get("axe_version"),
-        "standard": index.get("standard"),
-        "checks": [name for name in settings.checks if name in (index.get("checks") or [])],
-        "shard": shard.get("shard"),
-    }
+    metrics = _metrics(index, pages, findings, review, settings)
     error = None
     if not audited:
         failed = [page.record for page in pages if page.record.error]
