@@ -136,5 +136,6 @@ def test_overflow_from_exempt_content_alone_is_not_a_finding() -> None:
 def test_browser_scripts_ship_as_files_with_their_helpers() -> None:
     report = script("keyboard_report")
     assert "const golivePath" in report and "// @include" not in report
+    assert "const goliveCandidates" in script("keyboard_setup") and "const goliveLooks" in script("keyboard_setup")
     for name in ("axe_run", "outline", "reflow", "keyboard_setup", "keyboard_status", "focus_shot"):
         assert script(name).lstrip().startswith(("(", "async", "//"))
