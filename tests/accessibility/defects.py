@@ -49,6 +49,14 @@ _WIDE_CHILDREN = "".join(
     f"<div style='width:740px;background:#eee'>Section {n}: a fixed-width block of text</div>" for n in range(1, 9)
 )
 _LONG_LINE = "The quick brown fox jumps over the lazy dog " * 4
+# A desktop-only layout: the page itself is 768 px wide, so every part of it sticks out at 320 px.
+_FIXED_768 = (
+    "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Fixed layout</title>"
+    "<style>body { margin: 0; width: 768px } .wide { width: 740px; background: #eee }</style></head><body>"
+    "<header><p class='wide'>Service name</p></header>"
+    f"<main><h1>Fixed layout</h1>{_WIDE_CHILDREN}</main>"
+    "<footer><p class='wide'>Footer links</p></footer></body></html>"
+)
 
 BAD: dict[str, Case] = {
     "/bad/fixed-width-box": Case(
@@ -57,11 +65,10 @@ BAD: dict[str, Case] = {
         "a 600 px box makes a 320 px page scroll sideways",
     ),
     "/bad/fixed-768-layout": Case(
-        _styled(
-            "Fixed layout", "body { margin: 0 } .page { width: 768px }", f"<div class='page'>{_WIDE_CHILDREN}</div>"
-        ),
+        _FIXED_768,
         REFLOW,
-        "a fixed 768 px layout: the container and its eight wide children are one defect, one finding",
+        "a layout fixed at 768 px: the header, the main content, the footer and all they hold are one defect, "
+        "one finding",
     ),
     "/bad/nowrap-text": Case(
         document("No wrap", f"<p style='white-space:nowrap'>{_LONG_LINE}</p>"),

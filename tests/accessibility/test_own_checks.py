@@ -81,7 +81,8 @@ def test_a_fixed_width_layout_is_one_finding_naming_the_widest_elements(audited:
     assert finding.selector == "html"
     assert finding.evidence is not None
     assert "the page is 768 px wide and scrolls sideways" in finding.evidence
-    assert "body > main > div reaches 768 px" in finding.evidence  # the container: its children follow it, unnamed
+    # The outermost elements that stick out are named; what they contain only follows them.
+    assert "body > main reaches 768 px" in finding.evidence and "body > header reaches 768 px" in finding.evidence
     assert "section" not in finding.evidence.lower()
 
 
