@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-done
 
-.PHONY: setup demo test lint typecheck unit clean
+.PHONY: setup demo test check clean
 
 setup: $(STAMP)
 
@@ -23,11 +23,19 @@ demo: setup
 	@$(BIN)/golive demo; code=$$?; [ $$code -le 2 ] || exit $$code; \
 		echo "golive demo finished with exit code $$code (0 READY, 1 NOT_READY, 2 INCONCLUSIVE); open reports/latest/report.html"
 
+# The full suite: lint, types, and every test, real servers, browsers and tools included (what CI runs).
 test: setup
 	$(BIN)/ruff check harness suites tests bench
 	$(BIN)/ruff format --check harness suites tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+# The fast lane: lint, types, and every test not marked `integration` (no server, browser or subprocess).
+check: setup
+	$(BIN)/ruff check harness suites tests bench
+	$(BIN)/ruff format --check harness suites tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest -q -m "not integration"
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,7 +1,8 @@
-"""The engine: run each requested suite (gather, then evaluate), emit events, reach the verdict.
+"""The engine: run each requested suite (gather, then judge), emit events, reach the verdict.
 
 This is the one place where a suite's exception becomes an `error` result, and where Ctrl-C turns into a
-finished-but-interrupted run whose results so far are still written.
+finished-but-interrupted run whose results so far are still written. A live run judges the artifacts its
+suites returned, in memory; they are written to the run folder once, for `golive evaluate`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import __version__
+from harness.artifacts import GATHER_STATE, Artifacts
 from harness.comparison import compare
 from harness.events import (
     Event,
@@ -25,18 +27,22 @@ from harness.events import (
     SuiteProgressed,
     SuiteStarted,
 )
+from harness.files import write_atomic
 from harness.history import HistoryStore
-from harness.models import Check, RunResult, Status, SuiteResult, skipped_suite
+from harness.models import SCHEMA_VERSION, Check, Reason, RunResult, Status, SuiteResult, skipped_suite
 from harness.preflight import check_reachable
 from harness.redaction import Redactor
 from harness.registry import get_suite, suite_names
 from harness.rundir import create_run_dir, new_run_id, point_latest, utc_timestamp
 from harness.settings import GoliveConfig
-from harness.suite import EvaluateContext, GatherContext, GatherError, Suite, Target, write_atomic
+from harness.suite import GatherContext, GatherError, JudgeContext, Suite
+from harness.target import Target
 from harness.verdict import decide
+from harness.waivers import unused_waivers
 
-GATHER_STATE = "gather.json"
 INTERRUPTED = "the run was interrupted (Ctrl-C or SIGTERM) before this suite finished"
+READABLE_SCHEMAS = (1, SCHEMA_VERSION)
+RUN_CONFIG = "config.json"
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,31 @@ class RunIdentity:
     profile: str | None
     interrupted: bool
     finished_at: str = ""  # empty: now
+    evaluated_at: str = ""  # set when `golive evaluate` judged the run again
+
+
+@dataclass
+class Gathered:
+    """How one suite's gathering ended: its artifacts and, if it could not finish, why."""
+
+    suite: str
+    started_at: str
+    artifacts: Artifacts
+    error: str | None = None
+    completed: bool = False
+    interrupted: bool = False
+    finished_at: str = ""
+
+    def state(self) -> dict[str, Any]:
+        """The record written beside the artifacts, so `golive evaluate` knows how gathering ended."""
+        return {
+            "suite": self.suite,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "completed": self.completed,
+            "interrupted": self.interrupted,
+            "error": self.error,
+        }
 
 
 class Emitter:
@@ -74,61 +105,50 @@ class Emitter:
             handler.handle(event)
 
 
-def _write_gather_state(artifact_dir: Path, state: dict[str, Any]) -> None:
-    write_atomic(artifact_dir / GATHER_STATE, json.dumps(state, indent=2))
+def _now() -> str:
+    return utc_timestamp(dt.datetime.now(dt.UTC))
 
 
-def _read_gather_state(artifact_dir: Path) -> dict[str, Any] | None:
-    try:
-        state: dict[str, Any] = json.loads((artifact_dir / GATHER_STATE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return state
-
-
-def _gather(suite: Suite, context: GatherContext, preflight_error: str | None) -> dict[str, Any]:
+def _gather(suite: Suite, context: GatherContext, preflight_error: str | None) -> Gathered:
     """Run one suite's gather step and describe how it ended; never raises but for KeyboardInterrupt."""
-    started = utc_timestamp(dt.datetime.now(dt.UTC))
-    state: dict[str, Any] = {"suite": suite.name, "started_at": started, "completed": False, "error": None}
+    gathered = Gathered(suite.name, _now(), context.artifacts)
     if preflight_error is not None:
-        state["error"] = preflight_error
-        return state
+        gathered.error = preflight_error
+        gathered.finished_at = _now()
+        return gathered
     try:
-        suite.gather(context)
+        returned = suite.gather(context)
     except GatherError as error:
-        state["error"] = str(error) or "the suite could not measure"
+        gathered.error = str(error) or "the suite could not measure"
     except KeyboardInterrupt:
-        state["error"] = INTERRUPTED
-        state["interrupted"] = True
-        state["finished_at"] = utc_timestamp(dt.datetime.now(dt.UTC))
-        _write_gather_state(context.artifact_dir, state)
+        gathered.error = INTERRUPTED
+        gathered.interrupted = True
+        gathered.finished_at = _now()
         raise
     except Exception as error:  # a suite's bug must not lose the other suites' results
-        state["error"] = f"{type(error).__name__}: {error}"
+        gathered.error = f"{type(error).__name__}: {error}"
     else:
-        state["completed"] = True
-    state["finished_at"] = utc_timestamp(dt.datetime.now(dt.UTC))
-    return state
+        gathered.completed = True
+        if isinstance(returned, Artifacts) and returned is not context.artifacts:
+            gathered.artifacts = context.artifacts.merged(returned)
+    gathered.finished_at = _now()
+    return gathered
 
 
-def judge_suite(name: str, artifact_dir: Path, config: GoliveConfig, today: dt.date) -> SuiteResult:
-    """Evaluate one suite's saved artifacts; the gather state's error, if any, is kept in the result."""
-    state = _read_gather_state(artifact_dir)
-    if state is None:
-        return SuiteResult(name=name, error=f"no saved artifacts for {name} in {artifact_dir}")
-    gather_error = state.get("error")
-    if gather_error and not any(path.name != GATHER_STATE for path in artifact_dir.iterdir()):
+def judge_suite(suite: Suite, gathered_error: str | None, artifacts: Artifacts, context: JudgeContext) -> SuiteResult:
+    """Judge one suite's artifacts; a gathering error is kept in the result, a judging exception becomes one."""
+    if gathered_error and not len(artifacts):
         # Nothing was gathered (the target was unreachable, the tool never started): the cause is the one
         # reason; judging empty artifacts would only add "not measured" lines that hide it.
-        return SuiteResult(name=name, error=str(gather_error))
+        return SuiteResult(name=suite.name, error=gathered_error)
     try:
-        result = get_suite(name).evaluate(EvaluateContext(artifact_dir, config, today))
+        result = suite.judge(artifacts, context)
     except Exception as error:
-        if gather_error:
-            return SuiteResult(name=name, error=str(gather_error))
-        return SuiteResult(name=name, error=f"could not evaluate the artifacts: {type(error).__name__}: {error}")
-    if gather_error and result.error is None:
-        result = replace(result, error=str(gather_error))
+        if gathered_error:
+            return SuiteResult(name=suite.name, error=gathered_error)
+        return SuiteResult(name=suite.name, error=f"could not evaluate the artifacts: {type(error).__name__}: {error}")
+    if gathered_error and result.error is None:
+        result = replace(result, error=gathered_error)
     return result
 
 
@@ -145,13 +165,20 @@ def _conclude(
 ) -> RunResult:
     """The verdict and its reasons for `suites`, as a RunResult compared with the previous run in `out_dir`."""
     verdict, reasons = decide(suites)
+    # A waiver is judged only against suites that measured; a suite that could not says nothing about it.
+    ran = {
+        name: suite.findings
+        for name, suite in suites.items()
+        if suite.status is not Status.SKIPPED and suite.error is None
+    }
+    reasons += [Reason(None, (), note) for note in unused_waivers(config.waivers, ran)]
     if identity.interrupted:
-        reasons = ["the run was interrupted before it finished; results are partial", *reasons]
+        reasons = [Reason(None, (), "the run was interrupted before it finished; results are partial"), *reasons]
     result = RunResult(
         run_id=identity.run_id,
         target=identity.target,
         started_at=identity.started_at,
-        finished_at=identity.finished_at or utc_timestamp(dt.datetime.now(dt.UTC)),
+        finished_at=identity.finished_at or _now(),
         verdict=verdict,
         reasons=tuple(reasons),
         suites=suites,
@@ -159,9 +186,70 @@ def _conclude(
         interrupted=identity.interrupted,
         golive_version=__version__,
         config=json.loads(redactor.text(config.model_dump_json())),
+        evaluated_at=identity.evaluated_at or None,
     )
     previous = HistoryStore(out_dir).previous(result.target, result.run_id)
     return replace(result, comparison=compare(result, previous))
+
+
+class _SuiteRunner:
+    """Runs the suites of one plan in order, keeping what each gathered even when the run is interrupted."""
+
+    def __init__(self, plan: RunPlan, run_dir: Path, redactor: Redactor, emit: Callable[[Event], None]) -> None:
+        self.plan = plan
+        self.run_dir = run_dir
+        self.redactor = redactor
+        self.emit = emit
+        self.target = Target.from_config(plan.config)
+        self.in_progress: tuple[Suite, GatherContext] | None = None
+
+    def artifact_dir(self, name: str) -> Path:
+        return self.run_dir / "artifacts" / name
+
+    def run(self, name: str, preflight_error: str | None) -> SuiteResult:
+        try:
+            suite = get_suite(name)
+        except Exception as error:  # a suite that cannot even load is an error of that suite alone
+            self.emit(SuiteStarted(name, name))
+            result = SuiteResult(name=name, error=f"suite could not be loaded: {type(error).__name__}: {error}")
+            self.emit(SuiteFinished(name, result, 0.0))
+            return result
+        self.emit(SuiteStarted(name, suite.title))
+        began = time.monotonic()
+        artifact_dir = self.artifact_dir(name)
+        artifact_dir.mkdir(parents=True, exist_ok=True)
+
+        def progress(message: str) -> None:
+            self.emit(SuiteProgressed(name, self.redactor.text(message)))
+
+        settings = getattr(self.plan.config, name, None)
+        context = GatherContext(self.target, self.plan.config, artifact_dir, self.redactor, progress, settings)
+        self.in_progress = (suite, context)
+        gathered = _gather(suite, context, preflight_error)
+        self.in_progress = None
+        result = self.finish(suite, gathered)
+        self.emit(SuiteFinished(name, result, time.monotonic() - began))
+        return result
+
+    def finish(self, suite: Suite, gathered: Gathered) -> SuiteResult:
+        """Write the artifacts once, mask secrets in the tools' own files, and judge."""
+        artifact_dir = self.artifact_dir(suite.name)
+        if gathered.error:
+            gathered.error = self.redactor.text(gathered.error)
+        gathered.artifacts.write(artifact_dir, self.redactor)
+        write_atomic(artifact_dir / GATHER_STATE, json.dumps(gathered.state(), indent=2))
+        self.redactor.scrub_tree(artifact_dir)
+        settings = getattr(self.plan.config, suite.name, None)
+        context = JudgeContext(self.plan.config, settings, self.plan.today, artifact_dir)
+        return judge_suite(suite, gathered.error, gathered.artifacts, context)
+
+    def interrupted(self) -> SuiteResult | None:
+        """The result of the suite that was gathering when the run was interrupted, from what it had so far."""
+        if self.in_progress is None:
+            return None
+        suite, context = self.in_progress
+        gathered = Gathered(suite.name, _now(), context.artifacts, INTERRUPTED, interrupted=True, finished_at=_now())
+        return self.finish(suite, gathered)
 
 
 def execute_run(plan: RunPlan, emit: Callable[[Event], None]) -> RunResult:
@@ -170,68 +258,46 @@ def execute_run(plan: RunPlan, emit: Callable[[Event], None]) -> RunResult:
     run_id = new_run_id(now)
     plan.out_dir.mkdir(parents=True, exist_ok=True)
     run_dir = create_run_dir(plan.out_dir, run_id)
-    point_latest(plan.out_dir, run_dir)
+    latest_problem = point_latest(plan.out_dir, run_dir)
     redactor = Redactor(plan.secrets)
-    target = Target.from_config(plan.config)
-    emit(RunStarted(run_id, target.url, plan.suites, run_dir))
+    # The config the run was made with, kept apart from result.json, which each evaluation rewrites.
+    write_atomic(run_dir / RUN_CONFIG, redactor.text(plan.config.model_dump_json(indent=2, exclude={"profiles"})))
+    runner = _SuiteRunner(plan, run_dir, redactor, emit)
+    emit(RunStarted(run_id, runner.target.url, plan.suites, run_dir))
 
     results: dict[str, SuiteResult] = {
         name: skipped_suite(name, "not requested") for name in suite_names() if name not in plan.suites
     }
     interrupted = False
     try:
-        preflight_error = check_reachable(target)
+        preflight_error = check_reachable(runner.target)
         for name in plan.suites:
-            results[name] = _run_suite(name, plan, target, run_dir, redactor, preflight_error, emit)
+            results[name] = runner.run(name, preflight_error)
     except KeyboardInterrupt:
         interrupted = True
+        partial = runner.interrupted()
+        if partial is not None:
+            results[partial.name] = partial
         for name in plan.suites:
-            if name not in results:
-                artifact_dir = run_dir / "artifacts" / name
-                if _read_gather_state(artifact_dir) is not None:
-                    redactor.scrub_tree(artifact_dir)
-                    results[name] = judge_suite(name, artifact_dir, plan.config, plan.today)
-                else:
-                    results[name] = _not_run(name, INTERRUPTED)
+            results.setdefault(name, _not_run(name, INTERRUPTED))
     ordered = {name: results[name] for name in suite_names() if name in results}
-    identity = RunIdentity(run_id, target.url, utc_timestamp(now), plan.profile, interrupted)
+    identity = RunIdentity(run_id, runner.target.url, utc_timestamp(now), plan.profile, interrupted)
     result = _conclude(identity, ordered, plan.config, redactor, plan.out_dir)
+    if latest_problem is not None:
+        result = replace(result, reasons=(*result.reasons, Reason(None, (), latest_problem)))
     emit(RunFinished(result, run_dir))
     return result
 
 
-def _run_suite(
-    name: str,
-    plan: RunPlan,
-    target: Target,
-    run_dir: Path,
-    redactor: Redactor,
-    preflight_error: str | None,
-    emit: Callable[[Event], None],
-) -> SuiteResult:
+def original_config(run_dir: Path, saved: dict[str, Any]) -> dict[str, Any]:
+    """The config a run was made with: its config.json, or (for older runs) the config in its result.json."""
     try:
-        suite = get_suite(name)
-    except Exception as error:  # a suite that cannot even load is an error of that suite alone
-        emit(SuiteStarted(name, name))
-        result = SuiteResult(name=name, error=f"suite could not be loaded: {type(error).__name__}: {error}")
-        emit(SuiteFinished(name, result, 0.0))
-        return result
-    emit(SuiteStarted(name, suite.title))
-    began = time.monotonic()
-    artifact_dir = run_dir / "artifacts" / name
-    artifact_dir.mkdir(parents=True, exist_ok=True)
-
-    def progress(message: str) -> None:
-        emit(SuiteProgressed(name, redactor.text(message)))
-
-    context = GatherContext(target, plan.config, artifact_dir, redactor, progress)
-    state = _gather(suite, context, preflight_error)
-    state["error"] = redactor.text(state["error"]) if state["error"] else None
-    _write_gather_state(artifact_dir, state)
-    redactor.scrub_tree(artifact_dir)
-    result = judge_suite(name, artifact_dir, plan.config, plan.today)
-    emit(SuiteFinished(name, result, time.monotonic() - began))
-    return result
+        data = json.loads((run_dir / RUN_CONFIG).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = saved.get("config") or {}
+    config = dict(data) if isinstance(data, dict) else {}
+    config.pop("profiles", None)
+    return config
 
 
 def load_saved_run(run_dir: Path) -> dict[str, Any]:
@@ -243,9 +309,31 @@ def load_saved_run(run_dir: Path) -> dict[str, Any]:
         raise ValueError(f"{run_dir} is not a golive run folder (no result.json)") from None
     except (OSError, json.JSONDecodeError) as error:
         raise ValueError(f"{path} cannot be read: {error}") from None
-    if data.get("schema_version") != 1:
-        raise ValueError(f"{path} has schema_version {data.get('schema_version')!r}; this golive reads 1")
+    if data.get("schema_version") not in READABLE_SCHEMAS:
+        readable = " or ".join(str(version) for version in READABLE_SCHEMAS)
+        raise ValueError(f"{path} has schema_version {data.get('schema_version')!r}; this golive reads {readable}")
     return data
+
+
+def _read_gather_state(artifact_dir: Path) -> dict[str, Any] | None:
+    try:
+        state: dict[str, Any] = json.loads((artifact_dir / GATHER_STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return state
+
+
+def _judge_saved(name: str, artifact_dir: Path, config: GoliveConfig, today: dt.date) -> SuiteResult:
+    """Judge one suite of a saved run from its artifact folder."""
+    state = _read_gather_state(artifact_dir) or {}
+    error = state.get("error")
+    try:
+        suite = get_suite(name)
+        artifacts = suite.load_artifacts(artifact_dir)
+    except Exception as failure:
+        return SuiteResult(name=name, error=f"the saved artifacts cannot be read: {type(failure).__name__}: {failure}")
+    context = JudgeContext(config, getattr(config, name, None), today, artifact_dir)
+    return judge_suite(suite, str(error) if error else None, artifacts, context)
 
 
 def execute_evaluation(
@@ -265,7 +353,7 @@ def execute_evaluation(
             results[name] = skipped_suite(name, "not run in this run")
             continue
         began = time.monotonic()
-        results[name] = judge_suite(name, run_dir / "artifacts" / name, config, today)
+        results[name] = _judge_saved(name, run_dir / "artifacts" / name, config, today)
         emit(SuiteFinished(name, results[name], time.monotonic() - began))
     identity = RunIdentity(
         saved["run_id"],
@@ -274,6 +362,7 @@ def execute_evaluation(
         saved.get("profile"),
         bool(saved.get("interrupted")),
         finished_at=saved.get("finished_at", ""),
+        evaluated_at=_now(),
     )
     result = _conclude(identity, results, config, Redactor(secrets), run_dir.parent)
     emit(RunFinished(result, run_dir))

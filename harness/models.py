@@ -10,6 +10,10 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.blocks import Block
+
+SCHEMA_VERSION = 2
+
 
 class Status(enum.StrEnum):
     """Outcome of one check, or of a whole suite (the worst of its checks)."""
@@ -134,8 +138,10 @@ class SuiteResult:
     metrics: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     notes: tuple[str, ...] = ()
-    # Suite-specific data for the reports (per-endpoint tables, time series, ...); never used by the verdict.
+    # Suite-specific data kept in result.json for tools that read it; never used by the verdict.
     details: dict[str, Any] = field(default_factory=dict)
+    # How the reports show this suite's details (tables, time series, ...): see harness.blocks.
+    blocks: tuple[Block, ...] = ()
 
     @property
     def status(self) -> Status:
@@ -155,12 +161,54 @@ class SuiteResult:
             "error": self.error,
             "notes": list(self.notes),
             "details": self.details,
+            "blocks": [block.to_dict() for block in self.blocks],
         }
 
 
 def skipped_suite(name: str, reason: str) -> SuiteResult:
     """A suite that was not requested or not run; it never counts against the verdict."""
     return SuiteResult(name=name, checks=(Check(id="suite", status=Status.SKIPPED, message=reason),))
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason behind a verdict: what was found, its status (None for a note), and which suites said it.
+
+    `check` is the id of the check it comes from, when it comes from one.
+    """
+
+    status: Status | None
+    suites: tuple[str, ...]
+    message: str
+    check: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The reason as it appears in result.json."""
+        return {
+            "status": self.status.value if self.status is not None else None,
+            "suites": list(self.suites),
+            "check": self.check,
+            "message": self.message,
+        }
+
+    def text(self) -> str:
+        """The reason as one line: "performance: p95 latency 1240 ms > 1000 ms (fail)"."""
+        prefix = f"{', '.join(self.suites)}: " if self.suites else ""
+        suffix = f" ({self.status.value})" if self.status is not None else ""
+        return f"{prefix}{self.message}{suffix}"
+
+    @staticmethod
+    def from_dict(data: Any) -> Reason:
+        """A reason from result.json: schema 2's object, or schema 1's "suite: message (status)" string."""
+        if isinstance(data, dict):
+            status = data.get("status")
+            return Reason(
+                Status(status) if status else None,
+                tuple(data.get("suites") or ()),
+                str(data.get("message", "")),
+                data.get("check"),
+            )
+        return Reason(None, (), str(data))
 
 
 @dataclass(frozen=True)
@@ -172,7 +220,7 @@ class RunResult:
     started_at: str
     finished_at: str
     verdict: Verdict
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     suites: dict[str, SuiteResult]
     profile: str | None = None
     interrupted: bool = False
@@ -180,21 +228,24 @@ class RunResult:
     config: dict[str, Any] = field(default_factory=dict)
     # Changes since the previous run of the same target (see harness.comparison); None for a first run.
     comparison: dict[str, Any] | None = None
+    # When `golive evaluate` last judged this run again (None for a run as it was made).
+    evaluated_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The run as written to result.json (schema_version 1)."""
+        """The run as written to result.json (schema_version 2: reasons are objects)."""
         return {
-            "schema_version": 1,
+            "schema_version": SCHEMA_VERSION,
             "run_id": self.run_id,
             "target": self.target,
             "started_at": self.started_at,
             "finished_at": self.finished_at,
             "verdict": self.verdict.value,
-            "reasons": list(self.reasons),
+            "reasons": [reason.to_dict() for reason in self.reasons],
             "suites": {name: suite.to_dict() for name, suite in self.suites.items()},
             "profile": self.profile,
             "interrupted": self.interrupted,
             "golive_version": self.golive_version,
             "comparison": self.comparison,
             "config": self.config,
+            "evaluated_at": self.evaluated_at,
         }

@@ -1,143 +1,150 @@
-"""What a suite is: something that gathers raw artifacts (I/O) and evaluates them (a pure function).
+"""The suite contract: what every suite, built in or installed separately, provides to the harness.
 
-Keeping the two apart is what lets `golive evaluate RUN_DIR` re-judge saved artifacts with a changed config
-without touching the network.
+A suite declares its name, title and a pydantic model for its own config section; `gather` does the I/O and
+returns named JSON documents (Artifacts); `judge` turns them into checks and findings without touching the
+network. Keeping the two apart is what lets `golive evaluate RUN_DIR` re-judge saved artifacts with a
+changed config. Suites are found through the `golive.suites` entry-point group (see harness.registry).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
-import json
-import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
-from urllib.parse import urlsplit
+from typing import Any, ClassVar, TypeVar
 
+from pydantic import BaseModel
+
+from harness.artifacts import Artifacts
+from harness.errors import GatherError
+from harness.files import write_atomic
 from harness.models import SuiteResult
 from harness.redaction import Redactor
-from harness.settings import GoliveConfig
+from harness.settings import GoliveConfig, Waiver
+from harness.target import Target, is_loopback_host
+
+__all__ = [
+    "Artifacts",
+    "GatherContext",
+    "GatherError",
+    "JudgeContext",
+    "Suite",
+    "Target",
+    "is_loopback_host",
+    "write_atomic",
+]
 
 
-class GatherError(Exception):
-    """The suite could not make its measurement; the message is one line naming what to fix."""
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
-def is_loopback_host(host: str) -> bool:
-    """True for localhost and any loopback address (127.0.0.0/8, ::1)."""
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-@dataclass(frozen=True)
-class Target:
-    """The service under test, with what every request to it carries."""
-
-    url: str
-    headers: Mapping[str, str] = field(default_factory=dict)
-    cookies: Mapping[str, str] = field(default_factory=dict)
-    allowed_hosts: tuple[str, ...] = ()
-
-    @property
-    def host(self) -> str:
-        """The host name of the target URL."""
-        return urlsplit(self.url).hostname or ""
-
-    def allows_load(self) -> bool:
-        """Whether load tests and active scans may run here: loopback, or a host listed in allowed_hosts."""
-        return is_loopback_host(self.host) or self.host.lower() in {h.lower() for h in self.allowed_hosts}
-
-    def request_headers(self) -> dict[str, str]:
-        """What every request to the target carries: `headers`, with `cookies` folded into one Cookie header."""
-        headers = dict(self.headers)
-        if self.cookies:
-            cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-            existing = headers.pop("Cookie", None) or headers.pop("cookie", None)
-            headers["Cookie"] = f"{existing}; {cookie}" if existing else cookie
-        return headers
-
-    def resolve(self, path_or_url: str) -> str:
-        """An absolute URL for a configured path (``/start``) or URL."""
-        if path_or_url.startswith(("http://", "https://")):
-            return path_or_url
-        return self.url.rstrip("/") + "/" + path_or_url.lstrip("/")
-
-    @staticmethod
-    def from_config(config: GoliveConfig) -> Target:
-        """The target described by the `[target]` section."""
-        section = config.target
-        return Target(section.url, dict(section.headers), dict(section.cookies), tuple(section.allowed_hosts))
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write a file so that a reader (or an interrupted run) never sees half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+class NoSettings(BaseModel):
+    """The config section of a suite that has no settings of its own."""
 
 
 @dataclass
 class GatherContext:
-    """What a suite's gather step gets: where to write, what to test, how to report progress."""
+    """What a suite's gather step gets: what to test, its settings, where evidence goes, how to report progress.
+
+    `write_json` keeps a document in `artifacts` (the engine writes them all once, for `golive evaluate`);
+    `write_text` writes raw evidence (a tool's log or report) to the artifact folder at once.
+    """
 
     target: Target
     config: GoliveConfig
     artifact_dir: Path
     redactor: Redactor
     progress: Callable[[str], None] = lambda message: None
+    settings: Any = None
+    artifacts: Artifacts = field(default_factory=Artifacts)
+
+    def settings_as(self, model: type[ModelT], name: str) -> ModelT:
+        """The suite's settings as `model`: those the engine passed, else section `name` of the config."""
+        return self.settings if isinstance(self.settings, model) else self.config.section(name, model)
 
     def write_json(self, name: str, data: Any) -> Path:
-        """Save a JSON artifact (secrets masked, written atomically) and return its path."""
-        path = self.artifact_dir / name
-        write_atomic(path, self.redactor.text(json.dumps(data, indent=2, default=str)))
-        return path
+        """Keep a JSON document (secrets masked) among the artifacts; returns where it will be written."""
+        self.artifacts.put(name, Artifacts.redacted(data, self.redactor))
+        return self.artifact_dir / name
 
     def write_text(self, name: str, text: str) -> Path:
-        """Save a text artifact (secrets masked, written atomically) and return its path."""
+        """Save a raw text artifact (secrets masked, written atomically) and return its path."""
         path = self.artifact_dir / name
         write_atomic(path, self.redactor.text(text))
         return path
 
 
 @dataclass(frozen=True)
-class EvaluateContext:
-    """What a suite's evaluate step gets: the saved artifacts, the config to judge by, and today's date."""
+class JudgeContext:
+    """What a suite's judge step gets: its settings, the whole config, the target, and today's date.
 
-    artifact_dir: Path
-    config: GoliveConfig
-    today: dt.date
-
-    def read_json(self, name: str) -> Any:
-        """Load a JSON artifact; a missing one raises FileNotFoundError."""
-        return json.loads((self.artifact_dir / name).read_text(encoding="utf-8"))
-
-
-class Suite(Protocol):
-    """A suite: `gather` does the I/O and saves artifacts; `evaluate` turns artifacts into checks and findings.
-
-    `gather` raises GatherError when it cannot measure (it should save what it has first); `evaluate` must not
-    touch the network and must treat missing data as an error, never as a pass.
+    `artifact_dir` is where the evidence files are, for linking to them from the report; judging never reads it.
     """
 
-    name: str
-    title: str
+    config: GoliveConfig
+    settings: Any
+    today: dt.date
+    artifact_dir: Path
 
-    def gather(self, context: GatherContext) -> None:
-        """Run the tool against the target and save its raw output under `context.artifact_dir`."""
+    def settings_as(self, model: type[ModelT], name: str) -> ModelT:
+        """The suite's settings as `model`: those the engine passed, else section `name` of the config."""
+        return self.settings if isinstance(self.settings, model) else self.config.section(name, model)
 
-    def evaluate(self, context: EvaluateContext) -> SuiteResult:
-        """Judge the saved artifacts against the config."""
+    @property
+    def target(self) -> Target:
+        """The target as configured."""
+        return Target.from_config(self.config)
+
+    @property
+    def waivers(self) -> list[Waiver]:
+        """The configured waivers (every suite applies them to its findings)."""
+        return list(self.config.waivers)
+
+
+class Suite:
+    """Base class of every suite. Subclasses set the class attributes and implement `gather` and `judge`.
+
+    - `gather` raises GatherError when it cannot measure; whatever it put in `context.artifacts` first is kept
+      and judged. Any other exception is turned into an `error` result by the engine.
+    - `judge` is a pure function of the artifacts and the config: no network, no files; missing data is an
+      error, never a pass. It should not raise; if it does, the engine reports an error for this suite.
+    """
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    settings_model: ClassVar[type[BaseModel]] = NoSettings
+    # Defaults of the suite's config section, under the settings model's own defaults.
+    defaults: ClassVar[Mapping[str, Any]] = {}
+    # Key paths inside the section whose values are secrets even when written literally (("zap", "api_key"),).
+    secret_keys: ClassVar[tuple[tuple[str, ...], ...]] = ()
+    # Whether a run without `--suite` (and without a `suites` key) includes this suite.
+    runs_by_default: ClassVar[bool] = False
+    # Whether this suite's findings belong in the SARIF file (security.sarif) for code scanning.
+    sarif: ClassVar[bool] = False
+    # Metric keys (dotted for nested ones) worth a column in `golive history`, with their short labels.
+    headline_metrics: ClassVar[Mapping[str, str]] = {}
+    # Go-live topics this suite's checks cover (topic id from harness.golive_list.TOPICS → "measured",
+    # "evidence" or "sign-off"); a result can narrow it per check (see harness.golive_list.CheckCoverage).
+    golive_topics: ClassVar[Mapping[str, str]] = {}
+
+    def active_traffic(self, settings: Any) -> str | None:
+        """What this suite would send that only an allowed host may receive ("load tests"), or None."""
+        return None
+
+    def config_problems(self, settings: Any) -> list[str]:
+        """What in the settings would stop a run (a file that does not exist), each as one line; checked before
+        anything runs, by `golive run` and `golive config check` alike."""
+        return []
+
+    def gather(self, context: GatherContext) -> Artifacts:
+        """Measure the target; return the documents `judge` needs (usually `context.artifacts`)."""
+        raise NotImplementedError
+
+    def judge(self, artifacts: Artifacts, context: JudgeContext) -> SuiteResult:
+        """Turn the artifacts into checks, findings, metrics and report blocks."""
+        raise NotImplementedError
+
+    def load_artifacts(self, folder: Path) -> Artifacts:
+        """The artifacts of a saved run, for `golive evaluate`; override to also read a tool's raw files."""
+        return Artifacts.load(folder)

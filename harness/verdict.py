@@ -4,33 +4,38 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from harness.models import Status, SuiteResult, Verdict
+from harness.models import Reason, Status, SuiteResult, Verdict
+
+_RANKED = (Status.FAIL, Status.ERROR, Status.WARN)
 
 
-def reasons_for(suites: Mapping[str, SuiteResult]) -> list[str]:
+def reasons_for(suites: Mapping[str, SuiteResult]) -> list[Reason]:
     """Every reason a reader needs: failures first, then errors, then warnings, then notes.
 
     A message several suites share (an unreachable target stops them all) is said once, naming them all.
     """
-    ranked = (Status.FAIL, Status.ERROR, Status.WARN)
-    # (status or None for a note, message) -> the suites that said it, in order.
-    said: dict[tuple[Status | None, str], list[str]] = {}
+    # (status or None for a note, message) -> (check id, the suites that said it, in order).
+    said: dict[tuple[Status | None, str], tuple[str | None, list[str]]] = {}
+
+    def say(status: Status | None, message: str, suite: str, check: str | None) -> None:
+        _, names = said.setdefault((status, message), (check, []))
+        if suite not in names:
+            names.append(suite)
+
     for name, suite in suites.items():
         for check in suite.checks:
-            if check.status in ranked:
-                said.setdefault((check.status, check.message), []).append(name)
+            if check.status in _RANKED:
+                say(check.status, check.message, name, check.id)
         if suite.error is not None:
-            said.setdefault((Status.ERROR, suite.error), []).append(name)
+            say(Status.ERROR, suite.error, name, None)
         for note in suite.notes:
-            said.setdefault((None, note), []).append(name)
-    order = {status: rank for rank, status in enumerate((*ranked, None))}
-    return [
-        f"{', '.join(names)}: {message}" + (f" ({status.value})" if status is not None else "")
-        for (status, message), names in sorted(said.items(), key=lambda item: order[item[0][0]])
-    ]
+            say(None, note, name, None)
+    order = {status: rank for rank, status in enumerate((*_RANKED, None))}
+    ranked = sorted(said.items(), key=lambda item: order[item[0][0]])
+    return [Reason(status, tuple(names), message, check) for (status, message), (check, names) in ranked]
 
 
-def decide(suites: Mapping[str, SuiteResult]) -> tuple[Verdict, list[str]]:
+def decide(suites: Mapping[str, SuiteResult]) -> tuple[Verdict, list[Reason]]:
     """NOT_READY if anything failed; else INCONCLUSIVE if anything errored or nothing was measured; else READY."""
     statuses = [suite.status for suite in suites.values()]
     reasons = reasons_for(suites)
@@ -39,8 +44,8 @@ def decide(suites: Mapping[str, SuiteResult]) -> tuple[Verdict, list[str]]:
     if Status.ERROR in statuses:
         return Verdict.INCONCLUSIVE, reasons
     if not any(status in (Status.PASS, Status.WARN) for status in statuses):
-        return Verdict.INCONCLUSIVE, ["no suite was run, so nothing was measured", *reasons]
+        return Verdict.INCONCLUSIVE, [Reason(None, (), "no suite was run, so nothing was measured"), *reasons]
     counted = [check.status for suite in suites.values() for check in suite.checks]
     passed, warned = counted.count(Status.PASS), counted.count(Status.WARN)
     summary = f"no check failed or errored: {passed} passed" + (f", {warned} with warnings" if warned else "")
-    return Verdict.READY, [summary, *reasons]
+    return Verdict.READY, [Reason(None, (), summary), *reasons]

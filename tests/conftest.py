@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,3 +35,22 @@ def today() -> dt.date:
 def out_dir(tmp_path: Path) -> Path:
     """A fresh output folder for a run."""
     return tmp_path / "reports"
+
+
+@pytest.fixture(autouse=True)
+def unmarked_tests_start_nothing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A test not marked `integration` may start no server and no process, so `make check` stays fast.
+
+    The fast lane relies on the marker being right; this makes a missing marker fail loudly instead.
+    """
+    if request.node.get_closest_marker("integration") is None:
+
+        def refuse(*args: Any, **kwargs: Any) -> None:
+            raise AssertionError(
+                f"{request.node.nodeid} starts a server or a process: mark it @pytest.mark.integration"
+            )
+
+        monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
+        monkeypatch.setattr(socket.socket, "bind", refuse)
+        monkeypatch.setattr(socket.socket, "listen", refuse)
+    yield

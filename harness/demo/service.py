@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from harness.cli import UsageError
+from harness.errors import UsageError
 
 _START_TIMEOUT_SECONDS = 15
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
 from harness.events import Event, RunFinished
-from harness.models import RunResult
+from harness.files import write_atomic
+from harness.models import RunResult, Status
 from harness.redaction import Redactor
+from harness.registry import loadable_suites
 from harness.reporters import html, json_report, junit, markdown, sarif
-from harness.suite import write_atomic
 
 Renderer = Callable[[RunResult], str]
 
@@ -26,8 +28,13 @@ def write_reports(result: RunResult, run_dir: Path, redactor: Redactor) -> list[
     """Write every report for `result` into `run_dir` (secrets masked, atomically); return the paths."""
     written = []
     reports = dict(REPORTS)
-    if "security" in result.suites and result.suites["security"].status.value != "skipped":
-        reports[sarif.FILE_NAME] = sarif.render_sarif
+    scanned = [
+        name
+        for name, cls in loadable_suites().items()
+        if cls.sarif and name in result.suites and result.suites[name].status is not Status.SKIPPED
+    ]
+    if scanned:
+        reports[sarif.FILE_NAME] = functools.partial(sarif.render_sarif, suite_names=scanned)
     for name, render in reports.items():
         path = run_dir / name
         write_atomic(path, redactor.text(render(result)))

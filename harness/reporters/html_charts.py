@@ -1,4 +1,4 @@
-"""Small inline SVG line charts for a load test's timeline (no scripts, no external resources).
+"""Small inline SVG line charts for a time series block (no scripts, no external resources).
 
 Each chart is a <figure> with a caption, an SVG that screen readers announce as one image with a summary, and
 the same numbers as a table in a <details> beside it for anyone who cannot see the line.
@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from harness.blocks import Series, TimeSeries
 from harness.reporters.html_common import esc, fmt_number, is_number, table
 
 # Chart geometry in SVG user units; the SVG scales to the width of its container.
@@ -22,48 +22,27 @@ _LEFT, _RIGHT, _TOP, _BOTTOM = 56, 14, 14, 34
 _EPOCH_FLOOR = 1e8
 
 
-@dataclass(frozen=True)
-class Series:
-    """One line: which timeline keys hold it (first present wins), what it is called, and its unit."""
-
-    keys: tuple[str, ...]
-    title: str
-    unit: str = ""
-
-
-SERIES = (
-    Series(("users",), "Simulated users"),
-    Series(("rps",), "Requests per second"),
-    Series(("p95_ms",), "95th percentile response time", "ms"),
-    Series(("failures", "errors", "failures_per_s"), "Failed requests per second"),
-)
-
-
-def render_timeline(timeline: Sequence[Any], thresholds: Mapping[str, Any] | None = None) -> str:
-    """One chart per known series found in `timeline` (a list of per-second dicts); '' if nothing is drawable.
-
-    `thresholds` maps a series key (``p95_ms``) to its band so that the limits can be drawn as labelled lines.
-    """
-    rows = [row for row in timeline if isinstance(row, Mapping)]
-    if len(rows) < 1:
+def render_time_series(block: TimeSeries) -> str:
+    """One chart per series of the block that has numbers; '' if nothing is drawable."""
+    rows = [row for row in block.points if isinstance(row, Mapping)]
+    if not rows:
         return ""
-    xs = _x_values(rows)
+    xs = _x_values(rows, block.x_key)
     figures = []
-    for series in SERIES:
-        key = next((k for k in series.keys if any(is_number(row.get(k)) for row in rows)), None)
-        if key is None:
-            continue
-        points = [(x, float(row[key])) for x, row in zip(xs, rows, strict=True) if is_number(row.get(key))]
-        band = (thresholds or {}).get(key)
-        figures.append(_figure(series, points, band if isinstance(band, Mapping) else {}))
+    for series in block.series:
+        points = [
+            (x, float(row[series.key])) for x, row in zip(xs, rows, strict=True) if is_number(row.get(series.key))
+        ]
+        if points:
+            figures.append(_figure(series, points, series.limits))
     if not figures:
         return ""
     return f'<div class="charts">{"".join(figures)}</div>'
 
 
-def _x_values(rows: Sequence[Mapping[str, Any]]) -> list[float]:
-    """Seconds since the first sample, from "t"/"timestamp" (numbers or ISO times); the row index otherwise."""
-    for key in ("t", "timestamp", "time", "second", "elapsed_s"):
+def _x_values(rows: Sequence[Mapping[str, Any]], x_key: str) -> list[float]:
+    """Seconds since the first sample, from `x_key` (numbers or ISO times); the row index otherwise."""
+    for key in (x_key,):
         raw = [row.get(key) for row in rows]
         values = [_seconds(value) for value in raw]
         if all(value is not None for value in values):
@@ -105,18 +84,19 @@ def _figure(series: Series, points: list[tuple[float, float]], band: Mapping[str
     x_min = min(0.0, points[0][0])
     x_max = max(points[-1][0], x_min + 1.0)
     unit = f" {series.unit}" if series.unit else ""
+    title = series.label
     summary = (
-        f"{series.title} over {fmt_number(x_max)} seconds: lowest {fmt_number(min(values))}{unit}, "
+        f"{title} over {fmt_number(x_max)} seconds: lowest {fmt_number(min(values))}{unit}, "
         f"highest {fmt_number(max(values))}{unit}, last {fmt_number(values[-1])}{unit}."
     )
     if limits:
         summary += " Limits: " + ", ".join(f"{name} {fmt_number(v)}{unit}" for name, v in limits.items()) + "."
     shifted = [(x - x_min, max(y, 0.0)) for x, y in points]
     svg = _svg(shifted, x_max - x_min, y_max, limits, series.unit, summary)
-    caption = f"{esc(series.title)}{esc(f' ({series.unit})' if series.unit else '')}"
+    caption = f"{esc(title)}{esc(f' ({series.unit})' if series.unit else '')}"
     data = table(
-        f"{series.title} by second",
-        ["Seconds since start", f"{series.title}{f' ({series.unit})' if series.unit else ''}"],
+        f"{title} by second",
+        ["Seconds since start", f"{title}{f' ({series.unit})' if series.unit else ''}"],
         ([fmt_number(x), fmt_number(y)] for x, y in points),
         numeric=[True, True],
     )

@@ -35,7 +35,8 @@ _SEVERITY_LABEL = {
     Severity.INFO: "Info",
 }
 
-# Names a delivery manager understands for the metric keys the suites use; anything else is humanised.
+# Names a delivery manager understands for common measurement words; anything else is humanised. Suites name
+# their own figures in their report blocks.
 _LABELS = {
     "requests": "Requests sent",
     "failures": "Failed requests",
@@ -48,13 +49,6 @@ _LABELS = {
     "max_ms": "Slowest response (ms)",
     "min_ms": "Fastest response (ms)",
     "avg_ms": "Average response time (ms)",
-    "pages_audited": "Pages audited",
-    "pages_failed": "Pages that could not be audited",
-    "by_impact": "Violations by impact",
-    "urls_scanned": "URLs scanned",
-    "alerts_by_risk": "Alerts by risk",
-    "engine": "Scanner",
-    "users": "Simulated users",
     "duration_s": "Duration (s)",
     "url": "URL",
     "name": "Name",

@@ -1,19 +1,16 @@
-"""Suite-specific extras (SuiteResult.details): per-endpoint tables, error lists, timelines, groupings.
+"""Any JSON-like value as HTML: a suite's free-form `details` and nested metrics, for suites without blocks.
 
-Suites decide what they put in `details`, and its shape may change as they evolve, so nothing here trusts a
-shape: known keys get a purpose-built rendering when they look as expected, anything else a generic table or
-list, and a part that still cannot be shown is replaced by a sentence instead of breaking the whole report.
+Nothing here knows a suite's keys or trusts a shape: a mapping becomes a table, a list of records a table, a
+list of values a list, a scalar a sentence.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from harness.models import SuiteResult
-from harness.reporters.html_charts import render_timeline
 from harness.reporters.html_common import (
     esc,
     esc_long,
@@ -32,86 +29,22 @@ MAX_ROWS = 500
 MAX_OUTPUT = 3000
 
 
-@dataclass(frozen=True)
-class Layout:
-    """How to show a list of records: columns to put first, columns to leave out (result.json keeps them), and
-    columns to leave out when another one says the same more briefly (``error`` when there is a ``summary``)."""
-
-    first: tuple[str, ...] = ()
-    hide: tuple[str, ...] = ()
-    redundant: tuple[tuple[str, str], ...] = ()
-    # Columns holding a file path relative to the run folder (where report.html is), shown as a link.
-    links: tuple[str, ...] = ()
-
-
-_ENDPOINTS = Layout(
-    first=("endpoint", "name", "requests", "failures", "error_ratio", "rps", "p50_ms", "p90_ms", "p95_ms", "p99_ms"),
-    redundant=(("name", "endpoint"), ("method", "endpoint")),
-)
-_ERRORS = Layout(
-    first=("summary", "message", "error", "endpoint", "name", "count", "occurrences", "share"),
-    redundant=(("error", "summary"),),
-)
-_BY_RULE = Layout(first=("rule", "title", "impact", "count", "waived", "pages"), hide=("help_url",))
-_BY_PAGE = Layout(
-    first=("page", "url", "status", "http_status", "violations"),
-    hide=("final_url", "result_file", "timing", "source"),
-    redundant=(("url", "page"),),
-    links=("screenshot",),
-)
-
-# Headings for keys suites are known to use; other keys are humanised.
-_TITLES = {
-    "timeline": "Over time",
-    "endpoints": "Per endpoint",
-    "errors": "Errors",
-    "by_rule": "Violations by rule",
-    "by_page": "Violations by page",
-    "rules": "By rule",
-    "run": "About the run",
-    "exceptions": "Exceptions",
-    "stderr_tail": "Last lines of the tool's error output",
-}
-
-
 def render_details(suite: SuiteResult) -> str:
-    """The suite's details under one heading, known keys first; '' when there are none."""
+    """A suite's free-form `details`, for suites that describe no blocks: each key under its own heading."""
     details = suite.details
     if not isinstance(details, Mapping) or not details:
         return ""
-    thresholds = {check.id: check.threshold for check in suite.checks}
-    known: dict[str, Callable[[str, Any], str]] = {
-        "timeline": lambda caption, value: _timeline(value, thresholds),
-        "endpoints": lambda caption, value: records_table(caption, value, _ENDPOINTS),
-        "errors": lambda caption, value: records_table(caption, value, _ERRORS),
-        "by_rule": lambda caption, value: records_table(caption, value, _BY_RULE),
-        "by_page": lambda caption, value: records_table(caption, value, _BY_PAGE),
-    }
-    ordered = [key for key in _TITLES if key in details] + [key for key in details if key not in _TITLES]
     parts = []
-    for key in ordered:
-        title = _TITLES.get(key) or label_for(str(key))
-        caption = f"{label_for(suite.name)}: {title.lower()}"
-        try:
-            value = details[key]
-            body = known[key](caption, value) if key in known else generic(caption, value, str(key))
-        except Exception:  # a report with one part missing beats no report at all
-            body = "<p>This part could not be shown here; it is in result.json.</p>"
+    for key, value in details.items():
+        title = label_for(str(key))
+        body = generic(f"{label_for(suite.name)}: {title.lower()}", value, str(key))
         if body:
             parts.append(f"<h4>{esc(title)}</h4>{body}")
-    if not parts:
-        return ""
-    return "<h3>Details</h3>" + "".join(parts)
+    return "<h3>Details</h3>" + "".join(parts) if parts else ""
 
 
-def _timeline(value: Any, thresholds: Mapping[str, Any]) -> str:
-    if not isinstance(value, Sequence) or isinstance(value, str):
-        return ""
-    return render_timeline(value, thresholds)
-
-
-def records_table(caption: str, records: Any, layout: Layout = Layout()) -> str:
-    """A list of dicts as a table, laid out by `layout`; other shapes go to `generic`.
+def records_table(caption: str, records: Any) -> str:
+    """A list of dicts as a table, one column per key; other shapes go to `generic`.
 
     A column whose values are small mappings of numbers (``violations: {critical: 1, ...}``) becomes one column
     per inner key, so that nobody has to read JSON in a table cell.
@@ -121,27 +54,11 @@ def records_table(caption: str, records: Any, layout: Layout = Layout()) -> str:
     rows = [_flatten(record) for record in records if isinstance(record, Mapping)]
     if not rows:
         return generic(caption, records)
-    columns = _columns(rows, layout)
+    columns = list(dict.fromkeys(key for record in rows for key in record))
     numeric = [all(is_number(r.get(c)) or r.get(c) is None for r in rows) for c in columns]
-    body = [
-        [
-            _link(record.get(column), record) if column in layout.links else cell(record.get(column), _leaf(column))
-            for column in columns
-        ]
-        for record in rows[:MAX_ROWS]
-    ]
+    body = [[cell(record.get(column), _leaf(column)) for column in columns] for record in rows[:MAX_ROWS]]
     headers = [short_label(_leaf(column)) for column in columns]
     return table(caption, headers, body, numeric=numeric) + _more(len(rows))
-
-
-def _link(path: Any, record: Mapping[str, Any]) -> str:
-    """A link to a run-folder file (a screenshot); anything that is not a plain relative path stays text."""
-    if not isinstance(path, str) or not path:
-        return "—"
-    if "://" in path or path.startswith(("/", "\\")) or ".." in path.split("/"):
-        return esc_long(path)
-    about = record.get("page") or record.get("url") or ""
-    return f'<a href="{esc(path)}">View{esc(" " + str(about) if about else "")}</a>'
 
 
 def _flatten(record: Mapping[Any, Any]) -> dict[str, Any]:
@@ -156,14 +73,6 @@ def _flatten(record: Mapping[Any, Any]) -> dict[str, Any]:
 
 def _leaf(column: str) -> str:
     return column.rpartition(".")[2]
-
-
-def _columns(rows: Sequence[Mapping[str, Any]], layout: Layout) -> list[str]:
-    seen = list(dict.fromkeys(key for record in rows for key in record))
-    dropped = set(layout.hide) | {column for column, better in layout.redundant if better in seen}
-    seen = [key for key in seen if key.partition(".")[0] not in dropped]
-    ordered = [key for name in layout.first for key in seen if key == name or key.startswith(f"{name}.")]
-    return list(dict.fromkeys([*ordered, *seen]))
 
 
 def generic(caption: str, value: Any, key: str = "") -> str:

@@ -8,6 +8,7 @@ problem is the same alert across uploads), and waived findings kept as suppresse
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from importlib import metadata
 from typing import Any
 
@@ -135,10 +136,13 @@ def _notifications(suite: SuiteResult) -> list[dict[str, Any]]:
     return items
 
 
-def render_sarif(result: RunResult) -> str:
-    """One SARIF 2.1.0 log with a run for golive's security findings (waived ones as suppressed results)."""
-    suite = result.suites.get("security")
-    findings = list(suite.findings) if suite is not None else []
+def render_sarif(result: RunResult, suite_names: Sequence[str] = ("security",)) -> str:
+    """One SARIF 2.1.0 log for the findings of `suite_names` (those whose findings are code-scanning alerts).
+
+    Waived findings are suppressed results.
+    """
+    ran = [result.suites[name] for name in suite_names if name in result.suites]
+    findings = [finding for suite in ran for finding in suite.findings]
     by_rule: dict[str, list[Finding]] = {}
     for finding in findings:
         by_rule.setdefault(finding.rule, []).append(finding)
@@ -147,14 +151,13 @@ def render_sarif(result: RunResult) -> str:
     index = {rule_id: position for position, rule_id in enumerate(rule_ids)}
     results = [_result(finding, index[finding.rule]) for finding in findings]
     invocation: dict[str, Any] = {
-        "executionSuccessful": suite is not None and suite.error is None,
+        "executionSuccessful": bool(ran) and all(suite.error is None for suite in ran),
         "startTimeUtc": result.started_at,
         "endTimeUtc": result.finished_at,
     }
-    if suite is not None:
-        notifications = _notifications(suite)
-        if notifications:
-            invocation["toolExecutionNotifications"] = notifications
+    notifications = [item for suite in ran for item in _notifications(suite)]
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
     run: dict[str, Any] = {
         "tool": {
             "driver": {

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from harness.artifacts import Artifacts
 from harness.models import Finding, SuiteResult
-from harness.suite import EvaluateContext
+from harness.suite import JudgeContext
 from harness.waivers import apply_waivers
 from suites.accessibility.artifacts import FAILED_STATUSES, INDEX, PageRecord, PageStatus
 from suites.accessibility.findings import (
@@ -42,16 +43,16 @@ from suites.accessibility.urls import display_path
 ARTIFACT_FOLDER = "artifacts/accessibility"
 
 
-def load_pages(context: EvaluateContext) -> tuple[dict[str, Any], list[PageResult]]:
+def load_pages(artifacts: Artifacts) -> tuple[dict[str, Any], list[PageResult]]:
     """The index and every page with its saved axe result; an audited page whose result is unreadable is failed."""
-    index: dict[str, Any] = context.read_json(INDEX)
+    index: dict[str, Any] = artifacts.read_json(INDEX)
     pages: list[PageResult] = []
     for raw in index.get("pages", []):
         record = PageRecord.from_dict(raw)
         result: dict[str, Any] | None = None
         if record.status is PageStatus.AUDITED:
             try:
-                loaded = context.read_json(record.result_file or "")
+                loaded = artifacts.read_json(record.result_file or "")
                 if not isinstance(loaded, dict):
                     raise ValueError("not an axe result")
                 result = loaded
@@ -202,11 +203,11 @@ def _metrics(
     }
 
 
-def evaluate(context: EvaluateContext) -> SuiteResult:
+def evaluate(artifacts: Artifacts, context: JudgeContext) -> SuiteResult:
     """Turn the saved audit into findings, checks and metrics, judged by `context.config` as it is now."""
-    settings = context.config.accessibility
+    settings = context.settings_as(AccessibilitySettings, SUITE)
     base = context.config.target.url
-    index, pages = load_pages(context)
+    index, pages = load_pages(artifacts)
     found = [findings_for_page(page, settings) for page in pages]
     judged, waiver_notes = apply_waivers(
         [finding for page_findings in found for finding in page_findings], context.config.waivers, context.today

@@ -18,9 +18,10 @@ from suites.accessibility.browser_session import BrowserSession
 from suites.accessibility.planning import Plan
 from suites.accessibility.results import Results
 from suites.accessibility.scheduler import Scheduler
+from suites.accessibility.settings import AccessibilitySettings
 
 
-def storage_state_file(configured: str | None) -> str | None:
+def storage_state_path(configured: str | None) -> str | None:
     """The storage-state file to log in with, checked before the browser starts."""
     if not configured:
         return None
@@ -41,9 +42,9 @@ def storage_state_file(configured: str | None) -> str | None:
 
 def gather(context: GatherContext) -> None:
     """Audit the configured (and discovered) pages and journeys in Chromium; save results under artifacts."""
-    settings = context.config.accessibility
+    settings = context.settings_as(AccessibilitySettings, "accessibility")
     axe = locate_axe_script(settings.axe_script)
-    storage_state = storage_state_file(settings.storage_state)
+    storage_state = storage_state_path(settings.storage_state)
     plan = Plan(settings, context.target, context.progress)
     results = Results(settings, context.target, axe, context.write_json, context.artifact_dir, context.progress)
     try:

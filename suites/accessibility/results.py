@@ -1,7 +1,7 @@
-"""The results index: each audited page's files saved as it finishes, and pages.json rewritten after each.
+"""The results index: each audited page's result and screenshot kept as it finishes, and pages.json with them.
 
-The index is rewritten after every page, so a crash or Ctrl-C leaves an accurate record of what was audited;
-work still pending is listed as not audited.
+The index is brought up to date after every page, so whatever stops the run (a crash, Ctrl-C) leaves an
+accurate record of what was audited; work still pending is listed as not audited.
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ class Results:
         }
 
     def save(self, plan: Plan) -> None:
-        """Write the index (atomically, secrets masked)."""
+        """Bring the index document up to date (secrets masked)."""
         self._write_json(INDEX, self.index(plan))
 
     def audited(self) -> int:

@@ -10,7 +10,8 @@ from typing import Any
 
 from harness.suite import GatherContext, GatherError, Target
 from suites.performance import protocol
-from suites.performance.evaluate import step_limits
+from suites.performance.checks import step_limits
+from suites.performance.load import tool_documents
 from suites.performance.runner import (
     BUILTIN_LOCUSTFILE,
     SHUTDOWN_GRACE_SECONDS,
@@ -105,7 +106,7 @@ def master_spec(settings: PerformanceSettings) -> MasterSpec | None:
 
 def build_spec(context: GatherContext) -> LocustSpec:
     """Everything the runner needs, from the config and the target."""
-    settings = context.config.performance
+    settings = context.settings_as(PerformanceSettings, "performance")
     plan = plan_for(settings)
     return LocustSpec(
         host=context.target.url,
@@ -125,8 +126,9 @@ def build_spec(context: GatherContext) -> LocustSpec:
 def worker_command(settings: PerformanceSettings, spec: LocustSpec) -> str:
     """The command to run on each external worker machine (`expect_workers`); it never contains a secret.
 
-    The workers run the same locustfile with the same parameters (environment variables). Headers are secrets, so
-    they are named, not printed: export GOLIVE_PERF_HEADERS on the worker (a JSON object) before running it.
+    The workers run their own golive's locustfile (or a copy of the user's, named by file name) with the same
+    parameters (environment variables). Headers are secrets, so they are named, not printed: export
+    GOLIVE_PERF_HEADERS on the worker (a JSON object) before running it.
     """
     host = settings.master_bind_host if settings.master_bind_host not in _ANY_ADDRESS else socket.gethostname()
     names = [protocol.ENV_TARGET_URL, protocol.ENV_THINK_TIME, protocol.ENV_USER_CLASS]
@@ -138,8 +140,9 @@ def worker_command(settings: PerformanceSettings, spec: LocustSpec) -> str:
         assignments.pop()
         secret_bearing.append(protocol.ENV_SCENARIOS)
     assignments += [f'{name}="${name}"' for name in secret_bearing]
-    command = ["locust", "--worker", "--master-host", host, "--master-port", str(settings.master_port)]
-    command += ["-f", str(spec.locustfile)]
+    command = ["golive", "worker", "--master-host", host, "--master-port", str(settings.master_port)]
+    if settings.locustfile is not None:
+        command += ["--locustfile", Path(settings.locustfile).name]
     return " ".join([*assignments, *(shlex.quote(part) for part in command)])
 
 
@@ -193,7 +196,7 @@ def gather(context: GatherContext) -> None:
             f"host {context.target.host!r} is not in target.allowed_hosts, so the load test was refused; "
             "add it to [target] allowed_hosts if you own it"
         )
-    settings = context.config.performance
+    settings = context.settings_as(PerformanceSettings, "performance")
     spec = build_spec(context)
     plan = plan_for(settings)
     record: dict[str, Any] = {"parameters": _parameters(settings, spec, plan), "started": True}
@@ -203,7 +206,10 @@ def gather(context: GatherContext) -> None:
     if plan.staged:
         starting = f"starting {plan.describe()}"
     else:
-        how = "workers " + str(settings.workers) if settings.workers != 1 else "one process"
+        if settings.expect_workers is not None:
+            how = f"a master for {settings.expect_workers} external worker(s)"
+        else:
+            how = "workers " + str(settings.workers) if settings.workers != 1 else "one process"
         starting = f"starting {plan.users} users for {plan.seconds:g}s ({settings.shape}; {how})"
     if settings.expect_workers is not None:
         # One line: the console throttles progress, and this is the line the operator must not miss.
@@ -217,6 +223,9 @@ def gather(context: GatherContext) -> None:
     outcome = run_locust(spec, lambda sample: context.progress(format_progress(sample)))
     record.update(outcome.to_dict())
     context.write_json(protocol.RUN_JSON, record)
+    # Locust has stopped: what it wrote becomes documents, judged from memory and written once beside its files.
+    for name, data in tool_documents(context.artifact_dir).items():
+        context.artifacts.put(name, data)
     if outcome.interrupted:
         raise KeyboardInterrupt
     problem = gather_error(outcome, (context.artifact_dir / protocol.LOCUST_JSON).is_file())

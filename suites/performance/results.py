@@ -1,7 +1,8 @@
-"""Read what a Locust run saved (locust.json, grouped errors, the stats history CSV) into plain values.
+"""Turn what a Locust run saved (locust.json, grouped errors, the stats history) into plain values.
 
-Pure functions of files on disk: no network, no Locust import. Percentiles are computed from Locust's own
-response-time histogram with Locust's own method, so they match the figures in Locust's HTML report.
+Pure functions of parsed documents (and, for a tool's CSV files, of the file): no network, no Locust import.
+Percentiles are computed from Locust's own response-time histogram with Locust's own method, so they match the
+figures in Locust's HTML report.
 """
 
 from __future__ import annotations
@@ -86,12 +87,16 @@ def endpoint_from_locust(entry: Mapping[str, Any]) -> EndpointStats:
     )
 
 
-def load_endpoints(path: Path) -> list[EndpointStats]:
-    """Every endpoint in a locust.json; raises FileNotFoundError or ValueError for a missing or bad file."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+def endpoints_from(data: Any) -> list[EndpointStats]:
+    """Every endpoint in Locust's --json-file output; raises ValueError for anything else."""
     if not isinstance(data, list):
-        raise ValueError(f"{path.name} is not Locust's --json-file output (expected a list of entries)")
+        raise ValueError(f"{protocol.LOCUST_JSON} is not Locust's --json-file output (expected a list of entries)")
     return [endpoint_from_locust(entry) for entry in data if isinstance(entry, Mapping)]
+
+
+def load_endpoints(path: Path) -> list[EndpointStats]:
+    """Every endpoint in a locust.json file; raises FileNotFoundError or ValueError for a missing or bad file."""
+    return endpoints_from(json.loads(path.read_text(encoding="utf-8")))
 
 
 def _sum_counters(maps: Iterable[Mapping[int, int]]) -> dict[int, int]:
@@ -216,29 +221,32 @@ def _groups_from_json(data: Any) -> ErrorsRecord:
     return ErrorsRecord(groups, exceptions, protocol.ERRORS_JSON)
 
 
-def _groups_from_csv(path: Path) -> ErrorsRecord:
+def failures_csv_rows(path: Path) -> list[dict[str, Any]]:
+    """Locust's failures CSV as a list of {method, name, error, occurrences} records."""
     with path.open(encoding="utf-8", newline="") as stream:
         rows = list(csv.DictReader(stream))
-    groups = tuple(
-        ErrorGroup(row.get("Method", ""), row.get("Name", ""), row.get("Error", ""), int(row.get("Occurrences") or 0))
+    return [
+        {
+            "method": row.get("Method", ""),
+            "name": row.get("Name", ""),
+            "error": row.get("Error", ""),
+            "occurrences": int(row.get("Occurrences") or 0),
+        }
         for row in rows
-    )
-    return ErrorsRecord(groups, (), protocol.FAILURES_CSV)
+    ]
 
 
-def load_errors(artifact_dir: Path) -> ErrorsRecord:
-    """The grouped errors: golive's hook file (complete), else Locust's failures CSV (may miss the last second)."""
-    hooks_file = artifact_dir / protocol.ERRORS_JSON
-    if hooks_file.is_file():
-        try:
-            data = json.loads(hooks_file.read_text(encoding="utf-8"))
-        except ValueError:
-            data = None
-        if isinstance(data, Mapping):
-            return _groups_from_json(data)
-    csv_file = artifact_dir / protocol.FAILURES_CSV
-    if csv_file.is_file():
-        return _groups_from_csv(csv_file)
+def errors_from(hooks: Any, failures: Any) -> ErrorsRecord:
+    """The grouped errors: golive's hook record (complete), else Locust's failures CSV rows (may miss a second)."""
+    if isinstance(hooks, Mapping):
+        return _groups_from_json(hooks)
+    if isinstance(failures, list):
+        groups = tuple(
+            ErrorGroup(str(row["method"]), str(row["name"]), str(row["error"]), int(row["occurrences"]))
+            for row in failures
+            if isinstance(row, Mapping)
+        )
+        return ErrorsRecord(groups, (), protocol.FAILURES_CSV)
     return ErrorsRecord()
 
 
@@ -251,11 +259,8 @@ def _number(text: str | None) -> float | None:
         return None
 
 
-def load_history(artifact_dir: Path) -> dict[int, dict[str, float | None]]:
+def history_csv_rows(path: Path) -> dict[int, dict[str, float | None]]:
     """Per-second "Aggregated" rows of the stats history CSV: users and Locust's rolling p50/p95, by second."""
-    path = artifact_dir / protocol.STATS_HISTORY_CSV
-    if not path.is_file():
-        return {}
     rows: dict[int, dict[str, float | None]] = {}
     with path.open(encoding="utf-8", newline="") as stream:
         for row in csv.DictReader(stream):
@@ -300,10 +305,8 @@ def timeline(total: EndpointStats, history: Mapping[int, Mapping[str, float | No
     return points
 
 
-def load_run_record(artifact_dir: Path) -> dict[str, Any]:
-    """golive's own record of the Locust run (run.json), or an empty dict if there is none."""
-    try:
-        data = json.loads((artifact_dir / protocol.RUN_JSON).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+def history_from(data: Any) -> dict[int, dict[str, float | None]]:
+    """The per-second history as saved in a JSON document (second keys become ints again)."""
+    if not isinstance(data, Mapping):
         return {}
-    return data if isinstance(data, dict) else {}
+    return {int(second): dict(row) for second, row in data.items() if isinstance(row, Mapping)}

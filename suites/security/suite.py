@@ -7,13 +7,18 @@ its log (`zap.log`); evaluate turns them into checks and findings without touchi
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any, ClassVar
 
+from harness.artifacts import Artifacts
 from harness.models import SuiteResult
-from harness.registry import register
-from harness.suite import EvaluateContext, GatherContext
+from harness.suite import GatherContext, JudgeContext, Suite
+from harness.suite_defaults import packaged_defaults
 from suites.security.evaluate import evaluate_security
 from suites.security.hygiene import gather_hygiene
+from suites.security.report import security_blocks
+from suites.security.settings import SecuritySettings
 from suites.security.zap import run_zap_scan
 from suites.security.zap_rules import RuleAction, RulesFileError, ZapRules, load_rules
 
@@ -21,11 +26,8 @@ HYGIENE_ARTIFACT = "hygiene.json"
 ZAP_ARTIFACT = "zap_alerts.json"
 
 
-def _read_optional(context: EvaluateContext, name: str) -> dict[str, Any] | None:
-    try:
-        data = context.read_json(name)
-    except FileNotFoundError:
-        return None
+def _read_optional(artifacts: Artifacts, name: str) -> dict[str, Any] | None:
+    data = artifacts.get(name)
     return data if isinstance(data, dict) else None
 
 
@@ -40,16 +42,38 @@ def _ignored_rules(rules_file: str | None) -> list[str]:
     return sorted(plugin for plugin, action in rules.actions.items() if action is RuleAction.IGNORE)
 
 
-@register("security")
-class SecuritySuite:
+class SecuritySuite(Suite):
     """HTTP hygiene (security headers, cookies, CORS, exposed files) and an OWASP ZAP baseline or full scan."""
 
     name = "security"
     title = "Security checks (HTTP hygiene and OWASP ZAP)"
+    settings_model = SecuritySettings
+    defaults = packaged_defaults("suites.security")
+    secret_keys = (("zap", "api_key"),)
+    runs_by_default = True
+    sarif = True
+    headline_metrics: ClassVar[Mapping[str, str]] = {
+        "findings_by_severity.high": "sec high",
+        "findings_by_severity.medium": "sec medium",
+    }
+    golive_topics: ClassVar[Mapping[str, str]] = {"security-assessment": "measured", "information-security": "measured"}
 
-    def gather(self, context: GatherContext) -> None:
-        """Probe the target for hygiene problems, then scan it with ZAP; save both, whatever happened."""
-        settings = context.config.security
+    def active_traffic(self, settings: Any) -> str | None:
+        """A full scan attacks the target; a baseline scan only looks."""
+        return "active scans" if getattr(settings, "mode", "") == "full" else None
+
+    def config_problems(self, settings: Any) -> list[str]:
+        """A configured rules file must exist and parse."""
+        if settings.rules_file:
+            try:
+                load_rules(settings.rules_file)
+            except RulesFileError as error:
+                return [str(error)]
+        return []
+
+    def gather(self, context: GatherContext) -> Artifacts:
+        """Probe the target for hygiene problems, then scan it with ZAP; keep both, whatever happened."""
+        settings = context.settings_as(SecuritySettings, self.name)
         if settings.hygiene.enabled:
             context.progress("HTTP hygiene checks")
             observations = gather_hygiene(context.target, settings.hygiene.timeout, settings.hygiene.http_url)
@@ -66,10 +90,11 @@ class SecuritySuite:
             ignored_rules=_ignored_rules(settings.rules_file),
         )
         context.write_json(ZAP_ARTIFACT, record)
+        return context.artifacts
 
-    def evaluate(self, context: EvaluateContext) -> SuiteResult:
-        """Judge the saved artifacts with the severity gates, the rules file and the waivers."""
-        settings = context.config.security
+    def judge(self, artifacts: Artifacts, context: JudgeContext) -> SuiteResult:
+        """Judge the artifacts with the severity gates, the rules file and the waivers."""
+        settings = context.settings_as(SecuritySettings, self.name)
         rules: ZapRules | None = None
         rules_error: str | None = None
         if settings.rules_file:
@@ -77,12 +102,13 @@ class SecuritySuite:
                 rules = load_rules(settings.rules_file)
             except RulesFileError as error:
                 rules_error = str(error)
-        return evaluate_security(
-            _read_optional(context, HYGIENE_ARTIFACT),
-            _read_optional(context, ZAP_ARTIFACT),
+        result = evaluate_security(
+            _read_optional(artifacts, HYGIENE_ARTIFACT),
+            _read_optional(artifacts, ZAP_ARTIFACT),
             settings,
-            context.config.waivers,
+            context.waivers,
             context.today,
             rules,
             rules_error,
         )
+        return replace(result, blocks=security_blocks(result))

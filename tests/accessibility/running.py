@@ -13,7 +13,7 @@ from typing import Any
 from harness.models import Check, SuiteResult
 from harness.redaction import Redactor
 from harness.settings import GoliveConfig
-from harness.suite import EvaluateContext, GatherContext, GatherError, Target
+from harness.suite import GatherContext, GatherError, JudgeContext, Target
 from suites.accessibility.browser import choose_executable
 from suites.accessibility.evaluate import evaluate
 from suites.accessibility.gather import gather
@@ -67,6 +67,10 @@ def audit(
     config = make_config(f"accessibility.screenshots={str(screenshots).lower()}", *overrides, target=url)
     progress: list[str] = []
     context = GatherContext(Target.from_config(config), config, folder, Redactor(secrets), progress.append)
-    gather(context)
-    result = evaluate(EvaluateContext(folder, config, dt.date(2026, 11, 26)))
+    try:
+        gather(context)
+    finally:
+        context.artifacts.write(folder, context.redactor)
+    judging = JudgeContext(config, config.accessibility, dt.date(2026, 11, 26), folder)
+    result = evaluate(context.artifacts, judging)
     return Audit(result, json.loads((folder / "pages.json").read_text()), folder, progress)

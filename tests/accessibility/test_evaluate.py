@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from harness.artifacts import Artifacts
 from harness.fingerprint import fingerprint
 from harness.models import Severity, Status, SuiteResult
 from harness.settings import GoliveConfig
-from harness.suite import EvaluateContext
+from harness.suite import JudgeContext
 from suites.accessibility.evaluate import evaluate
 from suites.accessibility.findings import selector_of
 
@@ -31,7 +32,7 @@ def judge(make_config: MakeConfig, today: dt.date) -> Callable[..., SuiteResult]
 
     def run(*overrides: str, folder: Path = RECORDED, when: dt.date = today) -> SuiteResult:
         config = make_config(*RECORDED_SETTINGS, *overrides, target=BASE)
-        return evaluate(EvaluateContext(folder, config, when))
+        return evaluate(Artifacts.load(folder), JudgeContext(config, config.accessibility, when, folder))
 
     return run
 

@@ -24,8 +24,6 @@ pytestmark = pytest.mark.integration
 
 if (reason := chromium_missing()) is not None:
     pytest.skip(f"needs Chromium: {reason}", allow_module_level=True)
-if (reason := govuk.corpus_missing()) is not None:
-    pytest.skip(f"the GOV.UK Frontend corpus is unavailable: {reason}", allow_module_level=True)
 
 SAMPLE_SIZE = 30
 UNSTABLE_BEFORE = ("accordion", "service-navigation")
@@ -53,6 +51,9 @@ def _sample(examples: list[govuk.Example]) -> list[govuk.Example]:
 @pytest.fixture(scope="module")
 def runs(make_module_config: MakeConfig, tmp_path_factory: pytest.TempPathFactory) -> Iterator[CorpusRuns]:
     """Audit the corpus, then the sample again, in the same served site."""
+    # Fetching the corpus may run npm: here, in an integration test, rather than when the module is collected.
+    if (reason := govuk.corpus_missing()) is not None:
+        pytest.skip(f"the GOV.UK Frontend corpus is unavailable: {reason}")
     with govuk.serve_corpus() as (server, examples):
         sample = _sample(examples)
         audits = []

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from harness.blocks import Table
 from harness.models import Status
+from suites.accessibility.report import accessibility_blocks
 from tests.accessibility import defects
 from tests.accessibility.running import Audit, MakeConfig, audit, chromium_missing
 from tests.support import Route, serve
@@ -71,6 +73,8 @@ def test_undecided_focus_is_listed_for_review_and_never_fails(audited: tuple[Aud
     assert "changes by itself" in rows[0]["reason"]
     assert result.result.metrics["needs_review_golive"] == len(result.result.details["needs_review"])
     assert result.result.metrics["needs_review"] >= result.result.metrics["needs_review_golive"]
+    [table] = [block for block in accessibility_blocks(result.result) if getattr(block, "title", "") == "Needs review"]
+    assert isinstance(table, Table) and [row["selector"] for row in table.rows] == ["body > main > p > a"]
     page = next(row for row in result.result.details["by_page"] if row["page"] == path)
     assert page["needs_review"] >= 1 and sum(page["violations"].values()) == 0
 

@@ -112,6 +112,7 @@ def test_page_records_round_trip_and_file_names_are_safe() -> None:
     assert display_path("http://other/a", "http://h") == "http://other/a"
 
 
+@pytest.mark.integration
 def test_importing_the_suite_does_not_import_playwright() -> None:
     code = "import sys, suites.accessibility.suite; print('playwright' in sys.modules)"
     output = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)

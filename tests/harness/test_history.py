@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
+
 from harness.comparison import compare, describe
 from harness.history import HistoryStore
 from harness.history_table import render_history
@@ -70,6 +72,7 @@ def test_first_run_has_no_comparison() -> None:
     assert compare(sample_run(), None) is None
 
 
+@pytest.mark.integration
 def test_history_command_prints_a_trend_table(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path / "reports")
     store.record(sample_run(), Redactor())
@@ -82,6 +85,7 @@ def test_history_command_prints_a_trend_table(tmp_path: Path) -> None:
     assert render_history(store.entries()) == done.stdout.rstrip("\n")
 
 
+@pytest.mark.integration
 def test_history_command_without_runs_says_so(tmp_path: Path) -> None:
     done = run_golive("history", "--out", str(tmp_path / "nothing"), cwd=tmp_path)
     assert done.returncode == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from harness.fingerprint import fingerprint, normalise_url
-from harness.models import Check, Finding, Severity, Status, SuiteResult, Verdict, skipped_suite
+from harness.models import Check, Finding, Reason, Severity, Status, SuiteResult, Verdict, skipped_suite
 from harness.settings import Waiver
 from harness.verdict import decide
 from harness.waivers import apply_waivers
@@ -21,8 +21,9 @@ def test_any_fail_is_not_ready_even_with_errors() -> None:
         {"performance": suite("performance", Status.PASS, Status.FAIL), "security": suite("security", Status.ERROR)}
     )
     assert verdict is Verdict.NOT_READY
-    assert reasons[0] == "performance: check 1 fail (fail)"
-    assert "security: check 0 error (error)" in reasons
+    assert reasons[0] == Reason(Status.FAIL, ("performance",), "check 1 fail", "c1")
+    assert reasons[0].text() == "performance: check 1 fail (fail)"
+    assert "security: check 0 error (error)" in [reason.text() for reason in reasons]
 
 
 def test_error_without_fail_is_inconclusive() -> None:
@@ -38,7 +39,7 @@ def test_a_suite_with_no_checks_is_an_error_not_a_pass() -> None:
 def test_nothing_run_is_inconclusive() -> None:
     verdict, reasons = decide({"a": skipped_suite("a", "not requested")})
     assert verdict is Verdict.INCONCLUSIVE
-    assert "nothing was measured" in reasons[0]
+    assert "nothing was measured" in reasons[0].message
 
 
 def test_ready_lists_warnings_and_notes() -> None:
@@ -49,9 +50,10 @@ def test_ready_lists_warnings_and_notes() -> None:
     )
     verdict, reasons = decide({"a": result, "b": skipped_suite("b", "not requested")})
     assert verdict is Verdict.READY
-    assert reasons[0] == "no check failed or errored: 1 passed, 1 with warnings"
-    assert "a: p95 latency 600 ms > 500 ms (warn)" in reasons
-    assert "a: ZAP scan not required" in reasons
+    texts = [reason.text() for reason in reasons]
+    assert texts[0] == "no check failed or errored: 1 passed, 1 with warnings"
+    assert "a: p95 latency 600 ms > 500 ms (warn)" in texts
+    assert Reason(None, ("a",), "ZAP scan not required") in reasons
 
 
 def finding(rule: str = "image-alt", url: str = "http://127.0.0.1/start", selector: str = "img") -> Finding:
@@ -104,4 +106,7 @@ def test_a_cause_several_suites_share_is_said_once() -> None:
         {"performance": suite("performance", error=cause), "security": suite("security", Status.WARN, error=cause)}
     )
     assert verdict is Verdict.INCONCLUSIVE
-    assert reasons == [f"performance, security: {cause} (error)", "security: check 0 warn (warn)"]
+    assert reasons == [
+        Reason(Status.ERROR, ("performance", "security"), cause),
+        Reason(Status.WARN, ("security",), "check 0 warn", "c0"),
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.models import Check, Finding, RunResult, Severity, Status, SuiteResult, Verdict, skipped_suite
+from harness.models import Check, Finding, Reason, RunResult, Severity, Status, SuiteResult, Verdict, skipped_suite
 
 
 def sample_run(interrupted: bool = False, with_comparison: bool = False) -> RunResult:
@@ -65,9 +65,9 @@ def sample_run(interrupted: bool = False, with_comparison: bool = False) -> RunR
         finished_at="2026-11-26T10:21:40Z",
         verdict=Verdict.NOT_READY,
         reasons=(
-            "performance: p95 latency 1240 ms > 1000 ms (fail)",
-            "security: ZAP not reachable at http://127.0.0.1:8090: connection refused (error)",
-            "accessibility: 1 moderate violation (region on /) (warn)",
+            Reason(Status.FAIL, ("performance",), "p95 latency 1240 ms > 1000 ms", "p95_ms"),
+            Reason(Status.ERROR, ("security",), "ZAP not reachable at http://127.0.0.1:8090: connection refused"),
+            Reason(Status.WARN, ("accessibility",), "1 moderate violation (region on /)", "impact_moderate"),
         ),
         suites={
             "performance": performance,

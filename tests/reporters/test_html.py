@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 
-from harness.models import Check, Finding, RunResult, Severity, Status, SuiteResult, Verdict, skipped_suite
+from harness.models import Check, Finding, Reason, RunResult, Severity, Status, SuiteResult, Verdict, skipped_suite
 from harness.reporters.html import render_html
 from suites.accessibility.browser import choose_executable, launch_chromium
+from suites.accessibility.report import accessibility_blocks
+from suites.performance.report import performance_blocks
 from tests.reporters.sample import sample_run
 from tests.support import Route, run_golive, serve
 
@@ -215,9 +217,11 @@ def _security() -> SuiteResult:
 
 def rich_run(*, interrupted: bool = False, verdict: Verdict = Verdict.NOT_READY) -> RunResult:
     """A NOT_READY run with every part the report knows how to show."""
+    performance, accessibility = _performance(), _accessibility()
     suites = {
-        "performance": _performance(),
-        "accessibility": _accessibility(),
+        # The suites describe their details as blocks; the report renders those and knows no suite's keys.
+        "performance": dataclasses.replace(performance, blocks=performance_blocks(performance)),
+        "accessibility": dataclasses.replace(accessibility, blocks=accessibility_blocks(accessibility)),
         "security": _security(),
         "extra": skipped_suite("extra", "not requested"),
     }
@@ -228,10 +232,14 @@ def rich_run(*, interrupted: bool = False, verdict: Verdict = Verdict.NOT_READY)
         finished_at="2026-11-26T10:21:40Z",
         verdict=verdict,
         reasons=(
-            "performance: p95 latency 1240 ms > 1000 ms (fail)",
-            "accessibility: 2 critical violations (image-alt) (fail)",
-            "security: ZAP not reachable at http://127.0.0.1:8090: connection refused (error)",
-            "security: ZAP scan not run: security.zap.required is false, so the verdict does not wait for it",
+            Reason(Status.FAIL, ("performance",), "p95 latency 1240 ms > 1000 ms", "p95_ms"),
+            Reason(Status.FAIL, ("accessibility",), "2 critical violations (image-alt)", "impact_critical"),
+            Reason(Status.ERROR, ("security",), "ZAP not reachable at http://127.0.0.1:8090: connection refused"),
+            Reason(
+                None,
+                ("security",),
+                "ZAP scan not run: security.zap.required is false, so the verdict does not wait for it",
+            ),
         ),
         suites=suites,
         profile="staging",
@@ -292,8 +300,7 @@ def test_reasons_are_listed_under_why() -> None:
     why = html[html.index('id="why"') : html.index('id="summary"')]
     for reason in rich_run().reasons:
         # The suite name is set in bold and a "(fail)" suffix becomes a status tag.
-        message = reason.split(": ", 1)[1].removesuffix(" (fail)").removesuffix(" (error)")
-        assert escape(message, quote=True) in why
+        assert escape(reason.message, quote=True) in why
     assert why.count('class="tag tag-fail"') == 2 and why.count('class="tag tag-error"') == 1
 
 
@@ -357,7 +364,8 @@ def test_checks_show_measured_value_and_readable_limits() -> None:
 def test_metrics_and_nested_metrics_are_shown() -> None:
     html = render_html(rich_run())
     assert "Requests sent" in html and "51,234" in html
-    assert "Accessibility: violations by impact" in html
+    assert "<dt>Critical violations</dt><dd>2</dd>" in html
+    # A suite without blocks still shows its nested metrics, as generic tables.
     assert "Security: alerts by risk" in html
 
 
@@ -374,7 +382,7 @@ def test_performance_details_become_tables_and_charts() -> None:
     assert 'class="limit limit-fail"' in html
 
 
-def test_accessibility_groupings_and_unknown_details_render_generically() -> None:
+def test_accessibility_groupings_render_from_its_blocks() -> None:
     html = render_html(rich_run())
     by_page = html[html.index("Violations by page") :]
     assert "Violations by rule" in html
@@ -382,39 +390,47 @@ def test_accessibility_groupings_and_unknown_details_render_generically() -> Non
     assert '<th scope="col" class="num">Critical</th>' in by_page
     assert "axe/1.json" not in html and "load_ms" not in html
     assert "/, /start" in html  # a rule's pages, comma-separated
-    assert "Something new" in html
+
+
+def test_details_of_a_suite_without_blocks_render_generically() -> None:
+    plain = SuiteResult(
+        name="plugin",
+        checks=(Check("x", Status.PASS, "ok", 1, None),),
+        details={"something_new": {"nested": {"deeper": [1, 2, {"x": SCRIPT}]}}, "pages": ["/a", "/b"]},
+    )
+    html = render_html(dataclasses.replace(rich_run(), suites={"plugin": plain}))
+    assert "<h4>Something new</h4>" in html and "<li>/a</li><li>/b</li>" in html
+    assert escape(SCRIPT) in html and SCRIPT not in html
 
 
 def test_performance_run_parameters_and_tool_output_read_as_text() -> None:
     html = render_html(rich_run())
-    assert "Simulated users: 50" in html and "Paths: /, /search" in html
+    assert "Users: 50" in html and "Paths: /, /search" in html
     assert '"spawn_rate"' not in html
     assert '<pre class="output"><code>line one' in html
     assert "Share of requests" in html and "0.01%" in html
 
 
 @pytest.mark.parametrize(
-    "details",
+    ("details", "seen"),
     [
-        {"timeline": "not a list"},
-        {"timeline": [1, 2, 3]},
-        {"timeline": [{"t": "garbage", "rps": "fast"}]},
-        {"timeline": [{"timestamp": "2026-11-26T10:15:00Z", "rps": 5}, {"timestamp": "2026-11-26T10:15:01Z"}]},
-        {"timeline": [{"rps": 3}]},
-        {"endpoints": {"GET /": {"requests": 3}}},
-        {"endpoints": [1, "two", None]},
-        {"errors": "boom"},
-        {"by_rule": [["a", 1]], "by_page": None},
-        {"by_rule": {"image-alt": {"count": 2, "pages": 2}}, "by_page": {"/": 3}},
-        {"run": {"parameters": {"deep": {"deeper": [1, {"x": 1}]}}}, "stderr_tail": 42},
-        {"weird": object()},
-        {7: {1, 2}},
+        ({"timeline": "not a list"}, ["<h4>Timeline</h4><p>not a list</p>"]),
+        ({"timeline": [1, 2, 3]}, ["<li>1</li><li>2</li><li>3</li>"]),
+        ({"timeline": [{"t": "garbage", "rps": "fast"}]}, ["garbage</th>", "<td>fast</td>"]),
+        ({"endpoints": {"GET /": {"requests": 3}}}, ["GET /", ">3</td>"]),
+        ({"endpoints": [1, "two", None]}, ["<li>1</li><li>two</li><li>—</li>"]),
+        ({"errors": "boom"}, ["<h4>Errors</h4><p>boom</p>"]),
+        ({"run": {"parameters": {"deep": {"deeper": [1, {"x": 1}]}}}, "stderr_tail": 42}, ["deeper", "<p>42</p>"]),
+        ({"weird": object()}, ["<h4>Weird</h4><p>&lt;object object at"]),
+        ({7: {1, 2}}, ["<h4>7</h4><p>{1, 2}</p>"]),
     ],
 )
-def test_unexpected_detail_shapes_never_break_the_report(details: dict[Any, Any]) -> None:
-    suite = SuiteResult(name="performance", checks=(Check("x", Status.PASS, "ok", 1, None),), details=details)
-    html = render_html(dataclasses.replace(rich_run(), suites={"performance": suite}))
-    assert "</html>" in html
+def test_unexpected_detail_shapes_are_shown_as_they_are(details: dict[Any, Any], seen: list[str]) -> None:
+    suite = SuiteResult(name="plugin", checks=(Check("x", Status.PASS, "ok", 1, None),), details=details)
+    html = render_html(dataclasses.replace(rich_run(), suites={"plugin": suite}))
+    details_part = html[html.index("<h3>Details</h3>") :]
+    for text in seen:
+        assert text in details_part
 
 
 def test_interrupted_run_says_results_are_partial() -> None:
@@ -468,8 +484,8 @@ def test_tables_have_captions_and_scoped_headers() -> None:
 
 def test_every_suite_gets_a_section_in_result_order() -> None:
     html = render_html(rich_run())
-    # Why, summary, and one section per suite (the skipped one included), in result.suites order.
-    assert html.count("<section") == 2 + len(rich_run().suites)
+    # Why, summary, the go-live checklist, and one section per suite (the skipped one included), in order.
+    assert html.count("<section") == 3 + len(rich_run().suites)
     positions = [html.index(f'id="suite-{name}"') for name in rich_run().suites]
     assert positions == sorted(positions)
 
@@ -572,6 +588,7 @@ def test_screenshots_of_failing_pages_are_linked_relative_to_the_run_folder() ->
         {"page": "/other", "status": "audited", "screenshot": "javascript://alert(1)"},
     ]
     suite = SuiteResult("accessibility", checks=(Check("x", Status.PASS, "ok"),), details={"by_page": by_page})
+    suite = dataclasses.replace(suite, blocks=accessibility_blocks(suite))
     html = render_html(dataclasses.replace(rich_run(), suites={"accessibility": suite}))
     assert '<a href="artifacts/accessibility/pages/002-start.jpeg">View /start</a>' in html
     assert 'href="../../etc/passwd"' not in html

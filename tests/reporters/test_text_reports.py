@@ -6,6 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from harness.golive_list import TOPICS
 from harness.redaction import Redactor
 from harness.reporters import write_reports
 from harness.reporters.json_report import render_json
@@ -18,7 +19,13 @@ def test_result_json_has_the_contract_fields() -> None:
     data = json.loads(render_json(sample_run()))
     for key in ("schema_version", "run_id", "target", "started_at", "finished_at", "verdict", "reasons", "suites"):
         assert key in data
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
+    assert data["reasons"][0] == {
+        "status": "fail",
+        "suites": ["performance"],
+        "check": "p95_ms",
+        "message": "p95 latency 1240 ms > 1000 ms",
+    }
     performance = data["suites"]["performance"]
     assert performance["status"] == "fail"
     assert performance["checks"][0] == {
@@ -61,7 +68,8 @@ def test_junit_has_one_case_per_check_with_measured_and_threshold() -> None:
     security = suites["golive.security"]
     assert security.get("errors") == "1"
     assert suites["golive.extra"].get("skipped") == "1"
-    assert root.get("tests") == "5"
+    # Five checks, plus one case per go-live topic in the go-live checklist's own test suite.
+    assert root.get("tests") == str(5 + len(TOPICS))
 
 
 def test_write_reports_writes_every_file_and_masks_secrets(tmp_path: Path) -> None:

@@ -53,7 +53,10 @@ def test_an_unreachable_required_zap_makes_the_run_inconclusive_with_a_one_line_
     assert check["message"].endswith("or set security.zap.required = false")
     assert "\n" not in check["message"]
     assert result["verdict"] == "INCONCLUSIVE"
-    assert any(reason.startswith(f"security: ZAP not reachable at {api_url}") for reason in result["reasons"])
+    assert any(
+        reason["suites"] == ["security"] and reason["message"].startswith(f"ZAP not reachable at {api_url}")
+        for reason in result["reasons"]
+    )
     assert f"ZAP not reachable at {api_url}" in proc.stdout + proc.stderr
 
 
@@ -70,7 +73,9 @@ def test_a_zap_that_is_not_required_is_skipped_and_the_report_says_so(tmp_path: 
     assert _check(result, "zap_scan")["status"] == "skipped"
     assert security["metrics"]["engine"] == "hygiene-only"
     assert any("ZAP scan not run (security.zap.required = false)" in note for note in security["notes"])
-    assert any("the verdict was reached without an active/passive scan" in reason for reason in result["reasons"])
+    assert any(
+        "the verdict was reached without an active/passive scan" in reason["message"] for reason in result["reasons"]
+    )
     assert (tmp_path / "latest" / "security.sarif").is_file()
     assert "ZAP scan not run" in (tmp_path / "latest" / "summary.md").read_text(encoding="utf-8")
 

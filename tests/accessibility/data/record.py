@@ -11,8 +11,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from harness.artifacts import GATHER_STATE
 from harness.config_loader import load_config
-from harness.engine import GATHER_STATE
 from harness.redaction import Redactor
 from harness.suite import GatherContext, Target
 from suites.accessibility.gather import gather
