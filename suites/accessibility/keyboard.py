@@ -152,7 +152,7 @@ async def check_keyboard(page: Page, max_presses: int) -> CheckOutcome:
         pixels = await _undecided_by_pixels(page, session, [int(element) for element in status["open"]])
     finally:
         await session.detach()
-    elements: list[dict[str, Any]] = await page.evaluate(script("keyboard_report"))
+    elements: list[dict[str, Any]] = await page.evaluate(script("keyboard_report"), walk.cycle or [])
     violations = [*_trap(elements, walk, trapped), *_unreachable(elements, walk)]
     focus_violations, review = _focus(elements, pixels)
     violations.extend(focus_violations)

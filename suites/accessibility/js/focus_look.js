@@ -3,10 +3,12 @@
 // Its look is read from computed styles, the way a person sees it: the element, its descendants, the
 // pseudo-elements of each, its labels and next sibling (`:focus + label::before`), and its nearest ancestors
 // (`:focus-within`). A part that is not drawn (opacity 0, visibility hidden) changes nothing a person sees.
+// The element's own look is read first; the wider parts only when the element itself did not change clearly.
 const goliveLooks = (maxDescendants, colourStep) => {
-  // The parts of the page whose look may show that `el` has focus, each with a name for the evidence.
-  const partsOf = (el) => {
-    const parts = [['the element', el, true]];
+  // The parts of the page beyond the element itself whose look may show that `el` has focus, each with a
+  // name for the evidence.
+  const widerParts = (el) => {
+    const parts = [];
     const inner = el.querySelectorAll('*');
     for (let i = 0; i < inner.length && i < maxDescendants; i++) parts.push(['its content', inner[i], true]);
     for (const label of el.labels || []) if (label !== el) parts.push(['its label', label, true]);
@@ -43,8 +45,8 @@ const goliveLooks = (maxDescendants, colourStep) => {
       'clip-path': `${s.clipPath} ${s.clip} ${s.position}`,
     };
   };
-  const look = (el) => partsOf(el).map(([name, part, pseudos]) => ({
-    name, drawn: drawnPart(part),
+  const lookOf = (parts) => parts.map(([name, part, pseudos]) => ({
+    name, element: part, drawn: drawnPart(part),
     styles: (pseudos ? [null, '::before', '::after'] : [null]).map((pseudo) => read(part, pseudo)),
   }));
   // Colours closer than `colourStep` on every channel are a change a person may not see: left to pixels.
@@ -89,5 +91,8 @@ const goliveLooks = (maxDescendants, colourStep) => {
     });
     return { strength, changes: changes.slice(0, 3) };
   };
-  return { look, compare };
+  const own = (el) => lookOf([['the element', el, true]]);
+  const strongest = (a, b) => (a === 'strong' || b === 'strong' ? 'strong'
+    : a === 'weak' || b === 'weak' ? 'weak' : 'none');
+  return { own, widerParts, lookOf, compare, strongest };
 };

@@ -1,5 +1,7 @@
-// Describe every element the walk met or listed for the report, then undo what the walk set up.
-() => {
+// Describe the elements the walk met or listed, then undo what the walk set up. Only elements that may be
+// reported get a CSS path and HTML (those cost the most): candidates Tab never reached, elements whose focus
+// was left to pixels, and the members of a focus cycle (`cycle`, from the walk's analysis).
+(cycle) => {
   // @include common
   const G = window.__goliveKeyboard;
   window.removeEventListener('keydown', G.listener, true);
@@ -22,10 +24,15 @@
     const widget = el.parentElement ? el.parentElement.closest(COMPOSITE) : null;
     return widget ? widgetId(widget) : null;
   };
+  const reached = new Set(G.log);
+  const inCycle = new Set(cycle);
   const elements = G.elements.map((el, id) => {
     const seen = G.seen.get(id);
+    const described = inCycle.has(id) || (G.isCandidate.has(el) && !reached.has(id))
+      || (seen && seen.strength !== 'strong');
     return {
-      id, selector: golivePath(el), html: goliveHtml(el), tabIndex: el.tabIndex, tabindexAttribute: el.getAttribute('tabindex'), group: groupOf(el),
+      id, selector: described ? golivePath(el) : null, html: described ? goliveHtml(el) : null,
+      tabIndex: el.tabIndex, tabindexAttribute: el.getAttribute('tabindex'), group: groupOf(el),
       frame: el.localName === 'iframe', candidate: G.isCandidate.has(el),
       focus: seen ? seen.strength : null, changes: seen ? seen.changes : [],
     };

@@ -2,6 +2,7 @@
 // presses on their own (frames, date and time fields, media controls), and the elements left to pixels.
 () => {
   const G = window.__goliveKeyboard;
+  G.settlePending();
   const el = document.activeElement;
   const MULTI = 'iframe, input[type=date], input[type=time], input[type=datetime-local], input[type=month], '
     + 'input[type=week], audio[controls], video[controls]';
