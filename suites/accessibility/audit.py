@@ -16,38 +16,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from suites.accessibility.artifacts import PageRecord, PageStatus
-from suites.accessibility.checks import check_keyboard, check_reflow
 from suites.accessibility.evidence import outlined_screenshot
+from suites.accessibility.keyboard import check_keyboard
+from suites.accessibility.reflow import check_reflow
+from suites.accessibility.scripts import script
 from suites.accessibility.urls import origin
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, Page
-
-# Runs in the page. The timer bounds axe itself; navigation has Playwright's own timeout. Unknown rule ids in
-# the config are reported before running, because axe would otherwise reject every page with the same error.
-# The result comes back as one JSON string: Playwright's own value transfer walks and validates every node of a
-# large object in the page, the driver and Python, which cost more CPU than axe's run on a typical page.
-AXE_RUN_JS = """
-async ([options, requestedRules, timeoutMs]) => {
-  if (typeof window.axe === 'undefined' || typeof window.axe.run !== 'function') {
-    throw new Error('axe-core was not loaded in this page');
-  }
-  const known = new Set(window.axe.getRules().map((rule) => rule.ruleId));
-  const unknown = requestedRules.filter((id) => !known.has(id));
-  if (unknown.length > 0) {
-    return JSON.stringify({ golive_unknown_rules: unknown, version: window.axe.version });
-  }
-  let timer;
-  const expiry = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`axe did not finish within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    return JSON.stringify(await Promise.race([window.axe.run(document, options), expiry]));
-  } finally {
-    clearTimeout(timer);
-  }
-}
-"""
 
 # Every link on the page, resolved by the browser, for the same-origin crawl.
 LINKS_JS = "() => Array.from(document.querySelectorAll('a[href]'), (a) => a.href)"
@@ -207,7 +183,9 @@ async def inspect(page: Page, record: PageRecord, options: AuditOptions, keyboar
     requested_rules = [*options.enable, *options.disable]
     started = time.monotonic()
     try:
-        answer = await page.evaluate(AXE_RUN_JS, [options.axe_options(), requested_rules, options.timeout_s * 1000])
+        answer = await page.evaluate(
+            script("axe_run"), [options.axe_options(), requested_rules, options.timeout_s * 1000]
+        )
         result: dict[str, Any] = json.loads(answer)
     except PlaywrightError as error:
         if await browser_gone(page.context, error):
@@ -236,12 +214,27 @@ async def inspect(page: Page, record: PageRecord, options: AuditOptions, keyboar
     return PageAudit(record, result, screenshot, links)
 
 
+# The keyboard walk runs before reflow narrows the viewport: a page whose scripts answer the width change (a
+# menu that shows its toggle on small screens) settles again afterwards, and the walk must not race that.
+CHECK_ORDER = ("keyboard", "reflow")
+
+
 async def run_checks(page: Page, options: AuditOptions, keyboard: bool, timing: dict[str, float]) -> dict[str, Any]:
-    """Run the enabled golive checks; one that fails to run is recorded as an error of that check and page."""
+    """Run the enabled golive checks; one that fails to run is recorded as an error of that check and page.
+
+    Elements a check could not decide are kept under ``needs_review``; they never fail the verdict.
+    """
     from playwright.async_api import Error as PlaywrightError
 
-    outcome: dict[str, Any] = {"ran": [], "skipped": {}, "errors": {}, "facts": {}, "violations": []}
-    for name in options.checks:
+    outcome: dict[str, Any] = {
+        "ran": [],
+        "skipped": {},
+        "errors": {},
+        "facts": {},
+        "violations": [],
+        "needs_review": [],
+    }
+    for name in sorted(options.checks, key=CHECK_ORDER.index):
         if name == "keyboard" and not keyboard:
             outcome["skipped"][name] = "journey state before the last step (Tab would disturb the form)"
             continue
@@ -260,4 +253,5 @@ async def run_checks(page: Page, options: AuditOptions, keyboard: bool, timing: 
         outcome["ran"].append(name)
         outcome["facts"][name] = found.facts
         outcome["violations"].extend(found.violations)
+        outcome["needs_review"].extend(found.review)
     return outcome

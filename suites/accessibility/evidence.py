@@ -12,6 +12,8 @@ import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from suites.accessibility.scripts import script
+
 if TYPE_CHECKING:
     from playwright.async_api import Page
 
@@ -24,65 +26,20 @@ MAX_SCREENSHOT_WIDTH = 2_000
 MAX_OUTLINES = 200
 OVERLAY_ID = "__golive_outlines"
 
-# Resolve each axe target (a selector, or a list of selectors through shadow roots) in the top document; a
-# target inside a frame is outlined as its frame. The page-wide <html> and <body> are not outlined.
-OUTLINE_JS = (
-    "([targets, overlayId, maxOutlines]) => {"
-    + """
-  const resolve = (target) => {
-    const first = target[0];
-    let root = document;
-    let el = null;
-    for (const selector of Array.isArray(first) ? first : [first]) {
-      try { el = root.querySelector(selector); } catch (error) { return null; }
-      if (!el) return null;
-      root = el.shadowRoot || el;
-    }
-    return el;
-  };
-  const layer = document.createElement('div');
-  layer.id = overlayId;
-  layer.style.cssText = 'position:absolute;left:0;top:0;width:0;height:0;z-index:2147483647;pointer-events:none';
-  const drawn = new Set();
-  for (const [target, label] of targets) {
-    if (drawn.size >= maxOutlines) break;
-    const el = resolve(target);
-    if (!el || drawn.has(el) || el === document.documentElement || el === document.body) continue;
-    const rect = el.getBoundingClientRect();
-    if (rect.width === 0 && rect.height === 0) continue;
-    drawn.add(el);
-    const box = document.createElement('div');
-    box.style.cssText = `position:absolute;box-sizing:border-box;left:${rect.left + scrollX - 3}px;`
-      + `top:${rect.top + scrollY - 3}px;width:${rect.width + 6}px;height:${rect.height + 6}px;`
-      + 'border:3px solid #d4351c;background:rgba(212,53,28,0.08)';
-    const tag = document.createElement('div');
-    tag.textContent = label;
-    tag.style.cssText = 'position:absolute;left:-3px;bottom:100%;font:bold 12px/16px sans-serif;color:#fff;'
-      + 'background:#d4351c;padding:0 4px;white-space:nowrap';
-    if (rect.top + scrollY < 20) { tag.style.bottom = ''; tag.style.top = '100%'; }
-    box.appendChild(tag);
-    layer.appendChild(box);
-  }
-  document.documentElement.appendChild(layer);
-  const boxes = Array.from(layer.children, (box) => [box.offsetTop - 20, box.offsetTop + box.offsetHeight]);
-  return { drawn: drawn.size, width: document.documentElement.scrollWidth,
-           height: document.documentElement.scrollHeight,
-           top: boxes.length ? Math.min(...boxes.map((box) => box[0])) : 0,
-           bottom: boxes.length ? Math.max(...boxes.map((box) => box[1])) : 0,
-           scrollY: window.scrollY, viewportHeight: window.innerHeight };
-}"""
-)
 REMOVE_JS = "(overlayId) => { const layer = document.getElementById(overlayId); if (layer) layer.remove(); }"
 
 
 def outline_targets(violations: list[dict[str, Any]]) -> list[tuple[Any, str]]:
-    """(axe target, rule id) for every node of every violation, in order."""
-    return [
-        (node.get("target") or [], str(violation.get("id", "")))
-        for violation in violations
-        for node in violation.get("nodes", [])
-        if node.get("target")
-    ]
+    """(axe target, rule id) for every node of every violation and the nodes related to it, in order."""
+    targets: list[tuple[Any, str]] = []
+    for violation in violations:
+        rule = str(violation.get("id", ""))
+        for node in violation.get("nodes", []):
+            # A page-wide finding (reflow) names the elements that cause it as related nodes.
+            for part in [node, *(node.get("relatedNodes") or [])]:
+                if part.get("target"):
+                    targets.append((part["target"], rule))
+    return targets
 
 
 @dataclass(frozen=True)
@@ -125,7 +82,7 @@ async def outlined_screenshot(page: Page, violations: list[dict[str, Any]]) -> b
     from playwright.async_api import Error as PlaywrightError
 
     try:
-        layout = await page.evaluate(OUTLINE_JS, [outline_targets(violations), OVERLAY_ID, MAX_OUTLINES])
+        layout = await page.evaluate(script("outline"), [outline_targets(violations), OVERLAY_ID, MAX_OUTLINES])
         size = page.viewport_size
         band = screenshot_band(layout, (size["width"], size["height"]) if size else (1280, 720))
         clip = {"x": 0, "y": band.top, "width": band.width, "height": band.height, "scale": 1}

@@ -18,6 +18,7 @@ _FIGURES = (
     ("violations", "Open violations"),
     ("waived", "Waived violations"),
     ("needs_review", "Needs review"),
+    ("needs_review_golive", "Needs review (golive's own checks)"),
 )
 _BY_RULE = (
     Column("rule", "Rule", Kind.CODE),
@@ -27,6 +28,14 @@ _BY_RULE = (
     Column("count", "Count", Kind.NUMBER),
     Column("waived", "Waived", Kind.NUMBER),
     Column("pages", "Pages"),
+)
+# What golive's own checks could not decide: never a failure, listed with its evidence for a person to look at.
+_NEEDS_REVIEW = (
+    Column("page", "Page"),
+    Column("rule", "Rule", Kind.CODE),
+    Column("wcag", "WCAG"),
+    Column("selector", "Element", Kind.CODE),
+    Column("reason", "Why it needs review"),
 )
 _BY_PAGE = (
     Column("page", "Page"),
@@ -47,7 +56,7 @@ def _flat(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def accessibility_blocks(result: SuiteResult) -> tuple[Block, ...]:
-    """The suite's report: key figures, violations by impact, by rule and by page."""
+    """The suite's report: key figures, violations by impact and by rule, what needs review, pages."""
     metrics = result.metrics
     blocks: list[Block] = []
     figures = [Figure(key, label, metrics[key]) for key, label in _FIGURES if metrics.get(key) is not None]
@@ -62,6 +71,9 @@ def accessibility_blocks(result: SuiteResult) -> tuple[Block, ...]:
     details = result.details
     if details.get("by_rule"):
         blocks.append(Table("Violations by rule", _BY_RULE, tuple(details["by_rule"])))
+    if details.get("needs_review"):
+        note = "golive's own checks could not decide these; they never fail the verdict."
+        blocks.append(Table("Needs review", _NEEDS_REVIEW, tuple(details["needs_review"]), note))
     if details.get("by_page"):
         blocks.append(Table("Violations by page", _BY_PAGE, tuple(_flat(row) for row in details["by_page"])))
     return tuple(blocks)

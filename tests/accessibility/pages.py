@@ -87,38 +87,6 @@ ONE_RULE_EACH: dict[str, str] = {
     ),
 }
 
-# golive's own checks: a page that fails each, and one close to it that must pass.
-TOO_WIDE = document("Too wide", "<div style='width:600px'>A fixed-width box wider than a phone</div>")
-WIDE_TABLE_SCROLLS = document(
-    "Scrolling table",
-    "<div style='overflow-x:auto'><table><tr><td style='min-width:700px'>Wide data</td></tr></table></div>",
-)
-TABINDEX_MINUS_ONE = document("Skipped", "<a href='/clean'>Home</a> <button type='button' tabindex='-1'>Save</button>")
-ROVING_TOOLBAR = document(
-    "Toolbar",
-    "<div role='toolbar' aria-label='Format'><button type='button'>Bold</button>"
-    "<button type='button' tabindex='-1'>Italic</button></div>",
-)
-NO_FOCUS_STYLE = document("No focus", "<style>a:focus { outline: none; }</style><a href='/clean'>Home</a>")
-OWN_FOCUS_STYLE = document(
-    "Own focus",
-    "<style>a:focus { outline: none; box-shadow: 0 0 0 3px #fd0; }</style><a href='/clean'>Home</a>",
-)
-# Tab (and Shift+Tab) bounce between two fields and Escape does nothing: a keyboard user cannot get out.
-_TRAP_SCRIPT = (
-    "<script>const pair = [document.getElementById('a'), document.getElementById('b')];"
-    "document.addEventListener('keydown', (event) => {"
-    "  if (event.key === 'Escape' && window.escapable) { window.released = true; return; }"
-    "  if (event.key !== 'Tab' || window.released || !pair.includes(document.activeElement)) return;"
-    "  event.preventDefault(); (document.activeElement === pair[0] ? pair[1] : pair[0]).focus(); });</script>"
-)
-_TRAP_FIELDS = (
-    "<a href='/clean'>Before</a> <label>First <input id='a'></label> <label>Second <input id='b'></label> "
-    "<a href='/clean#after'>After</a>"
-)
-KEYBOARD_TRAP = document("Trap", _TRAP_FIELDS + _TRAP_SCRIPT)
-# The same loop, but Escape lets go of it, as a modal dialog does: not a trap.
-ESCAPABLE_LOOP = document("Loop", _TRAP_FIELDS + "<script>window.escapable = true;</script>" + _TRAP_SCRIPT)
 # A page that shows an image without alt text only when it is loaded in a hidden tab (one behind another in its
 # window): a hidden page is not what users see, so an audit that loads it there reports what is not really there.
 SHOWS_A_FAULT_WHEN_HIDDEN = document(

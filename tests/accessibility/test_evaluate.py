@@ -15,7 +15,8 @@ from harness.fingerprint import fingerprint
 from harness.models import Severity, Status, SuiteResult
 from harness.settings import GoliveConfig
 from harness.suite import JudgeContext
-from suites.accessibility.evaluate import evaluate, selector_of
+from suites.accessibility.evaluate import evaluate
+from suites.accessibility.findings import selector_of
 
 RECORDED = Path(__file__).resolve().parent / "data" / "recorded"
 BASE = "http://127.0.0.1:8000"

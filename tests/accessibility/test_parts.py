@@ -17,9 +17,9 @@ from suites.accessibility.artifacts import PageRecord, PageStatus, page_file_ste
 from suites.accessibility.audit import AuditOptions
 from suites.accessibility.axe_script import banner_version, locate_axe_script
 from suites.accessibility.browser import choose_executable
-from suites.accessibility.checks import analyse_walk
 from suites.accessibility.discovery import crawlable, normalise_url, parse_sitemap, same_origin_page, shard_of
 from suites.accessibility.evidence import screenshot_band
+from suites.accessibility.keyboard import analyse_walk
 from suites.accessibility.settings import JourneyStep
 from suites.accessibility.urls import display_path
 from tests.support import REPO_ROOT
