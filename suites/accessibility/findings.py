@@ -12,6 +12,7 @@ from typing import Any
 
 from harness.fingerprint import fingerprint
 from harness.models import Finding, Severity
+from harness.text import truncate
 from suites.accessibility.artifacts import PageRecord
 from suites.accessibility.rules import RULES as CHECK_RULES
 from suites.accessibility.rules import wcag_criteria
@@ -37,11 +38,6 @@ class PageResult:
 
     record: PageRecord
     result: dict[str, Any] | None
-
-
-def _truncate(text: str, limit: int) -> str:
-    text = text.strip()
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def selector_of(target: list[Any]) -> str:
@@ -118,8 +114,8 @@ def findings_for_page(page: PageResult, settings: AccessibilitySettings) -> list
             evidence = "\n".join(
                 part
                 for part in (
-                    _truncate(str(node.get("html") or ""), MAX_SNIPPET),
-                    _truncate(str(node.get("failureSummary") or ""), MAX_SUMMARY),
+                    truncate(str(node.get("html") or "").strip(), MAX_SNIPPET),
+                    truncate(str(node.get("failureSummary") or "").strip(), MAX_SUMMARY),
                 )
                 if part
             )
