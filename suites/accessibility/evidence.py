@@ -43,7 +43,7 @@ def outline_targets(violations: list[dict[str, Any]]) -> list[tuple[Any, str]]:
 
 
 @dataclass(frozen=True)
-class Band:
+class ScreenshotBand:
     """The part of the page a screenshot shows, in page pixels, and whether it lies inside the visible viewport."""
 
     top: int
@@ -52,7 +52,7 @@ class Band:
     in_view: bool
 
 
-def screenshot_band(layout: dict[str, Any], viewport: tuple[int, int]) -> Band:
+def screenshot_band(layout: dict[str, Any], viewport: tuple[int, int]) -> ScreenshotBand:
     """The full width of the page, from a little above the highest outline to a little below the lowest.
 
     At least one screenful tall, so an outline is seen with what surrounds it; a page with no outline drawn shows
@@ -70,7 +70,7 @@ def screenshot_band(layout: dict[str, Any], viewport: tuple[int, int]) -> Band:
     top = max(0, min(top, page_height - height))
     scroll_y = int(layout.get("scrollY") or 0)
     in_view = scroll_y <= top and top + height <= scroll_y + screenful
-    return Band(top, width, height, in_view)
+    return ScreenshotBand(top, width, height, in_view)
 
 
 async def outlined_screenshot(page: Page, violations: list[dict[str, Any]]) -> bytes | None:
