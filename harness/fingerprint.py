@@ -6,19 +6,25 @@ import hashlib
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 
-def normalise_url(url: str) -> str:
-    """Lower-case scheme and host, drop default ports, fragments and query values (keep sorted query keys).
+def normalise_url(url: str, *, query_values: bool = False) -> str:
+    """Lower-case scheme and host, no default port, no fragment, query parameters sorted; the path keeps its case.
 
-    Query values change between runs (session ids, cache busters) while the problem stays the same.
+    By default query values are dropped (the sorted keys stay): they change between runs (session ids, cache
+    busters) while a finding stays the same. With `query_values`, ``?a=1`` and ``?a=2`` are different pages, as
+    a crawl must treat them.
     """
-    parts = urlsplit(url)
+    # A crawl meets links with stray spaces around them; a finding's URL is taken as it is.
+    parts = urlsplit(url.strip() if query_values else url)
+    scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
     port = parts.port
-    if port and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
-        host = f"{host}:{port}"
-    keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
-    query = urlencode([(key, "") for key in keys])
-    return urlunsplit((parts.scheme.lower(), host, parts.path or "/", query, ""))
+    netloc = host if port is None or {"http": 80, "https": 443}.get(scheme) == port else f"{host}:{port}"
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if query_values:
+        query = urlencode(sorted(pairs))
+    else:
+        query = urlencode([(key, "") for key in sorted({key for key, _ in pairs})])
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 
 def fingerprint(suite: str, rule: str, url: str, locator: str = "") -> str:

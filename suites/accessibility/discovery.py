@@ -11,8 +11,9 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urldefrag, urlencode, urlsplit, urlunsplit
+from urllib.parse import urldefrag, urlsplit
 
+from harness.fingerprint import normalise_url
 from suites.accessibility.urls import origin
 
 if TYPE_CHECKING:
@@ -90,16 +91,10 @@ def same_origin_page(url: str, base: str) -> str | None:
     return url
 
 
-def normalise_url(url: str) -> str:
-    """The URL as a key for de-duplication: lower-case scheme and host, no default port, no fragment, query
-    parameters sorted (``?b=2&a=1`` and ``?a=1&b=2`` are one page); the path keeps its case and trailing slash."""
-    parts = urlsplit(urldefrag(url.strip())[0])
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    port = parts.port
-    netloc = host if port is None or {"http": 80, "https": 443}.get(scheme) == port else f"{host}:{port}"
-    query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+def page_key(url: str) -> str:
+    """The URL as a key for de-duplicating pages: ``?b=2&a=1`` and ``?a=1&b=2`` are one page, ``?a=1`` and
+    ``?a=2`` two; the path keeps its case and trailing slash."""
+    return normalise_url(url, query_values=True)
 
 
 def crawlable(url: str, include: Sequence[str], exclude: Sequence[str]) -> bool:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from harness.suite import GatherError, Target
-from suites.accessibility.discovery import crawlable, fetch_sitemap, normalise_url, same_origin_page, shard_of
+from suites.accessibility.discovery import crawlable, fetch_sitemap, page_key, same_origin_page, shard_of
 from suites.accessibility.settings import AccessibilitySettings, Journey
 from suites.accessibility.urls import display_path
 
@@ -86,7 +86,7 @@ class Plan:
 
     def add_page(self, url: str, requested: str, source: str = "config", depth: int = 0) -> bool:
         """Queue a page unless it is already planned or done; return whether it was added."""
-        key = normalise_url(url)
+        key = page_key(url)
         if key in self._seen:
             return False
         self._seen.add(key)
@@ -96,7 +96,7 @@ class Plan:
 
     def landed_at(self, final_url: str) -> None:
         """Remember where a redirect landed, so a link to it is not audited twice."""
-        self._seen.add(normalise_url(final_url))
+        self._seen.add(page_key(final_url))
 
     async def add_sitemap_pages(self, context: BrowserContext) -> None:
         """Queue the target's sitemap pages, up to `max_pages` in all."""
@@ -161,7 +161,7 @@ class Plan:
             if url is None or not crawlable(url, crawl.include, crawl.exclude):
                 continue
             parts = urlsplit(url)
-            if parts.query and normalise_url(url) not in self._seen:
+            if parts.query and page_key(url) not in self._seen:
                 if self._variants[parts.path] >= MAX_QUERY_VARIANTS:
                     continue
                 self._variants[parts.path] += 1

@@ -17,7 +17,7 @@ from suites.accessibility.artifacts import PageRecord, PageStatus, page_file_ste
 from suites.accessibility.audit import AuditOptions
 from suites.accessibility.axe_script import banner_version, locate_axe_script
 from suites.accessibility.browser import choose_executable
-from suites.accessibility.discovery import crawlable, normalise_url, parse_sitemap, same_origin_page, shard_of
+from suites.accessibility.discovery import crawlable, page_key, parse_sitemap, same_origin_page, shard_of
 from suites.accessibility.evidence import screenshot_band
 from suites.accessibility.keyboard import analyse_walk
 from suites.accessibility.settings import JourneyStep
@@ -120,8 +120,8 @@ def test_importing_the_suite_does_not_import_playwright() -> None:
 
 
 def test_normalised_urls_make_one_page_of_reordered_queries() -> None:
-    assert normalise_url("HTTP://Example.org:80/a?b=2&a=1#top") == "http://example.org/a?a=1&b=2"
-    assert normalise_url("http://h:8000/a/") != normalise_url("http://h:8000/a")
+    assert page_key("HTTP://Example.org:80/a?b=2&a=1#top") == "http://example.org/a?a=1&b=2"
+    assert page_key("http://h:8000/a/") != page_key("http://h:8000/a")
 
 
 def test_shards_deal_the_sorted_pages_round_robin() -> None:

@@ -110,3 +110,8 @@ def test_a_cause_several_suites_share_is_said_once() -> None:
         Reason(Status.ERROR, ("performance", "security"), cause),
         Reason(Status.WARN, ("security",), "check 0 warn", "c0"),
     ]
+
+
+def test_query_values_are_dropped_for_findings_and_kept_for_pages() -> None:
+    assert normalise_url("http://h/a?b=2&a=1#x") == "http://h/a?a=&b="
+    assert normalise_url("http://h/a?b=2&a=1#x", query_values=True) == "http://h/a?a=1&b=2"
