@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from harness.durations import Duration
 from harness.thresholds import Band
+from harness.url_types import PlainHttpUrl
 
 
 class StatusPage(BaseModel):
@@ -67,7 +67,7 @@ class AvailabilitySettings(BaseModel):
     status_page: StatusPage = Field(default_factory=StatusPage)
     # Where the plain-HTTP side of an https target listens, to check that it redirects to https://.
     # Empty: http://<host>/ when the target is on port 443; not checked on other ports.
-    http_url: str = ""
+    http_url: PlainHttpUrl = ""
     # A PEM file of CA certificates to trust besides the system's (a staging site with a private CA).
     ca_file: str = ""
     # Ask for a missing page and send malformed requests, to look for stack traces and debug pages.
@@ -79,13 +79,6 @@ class AvailabilitySettings(BaseModel):
     @classmethod
     def _url_alone(cls, value: Any) -> Any:
         return {"url": value} if isinstance(value, str) else value
-
-    @field_validator("http_url")
-    @classmethod
-    def _plain_http_url(cls, value: str) -> str:
-        if value and (urlsplit(value).scheme != "http" or not urlsplit(value).hostname):
-            raise ValueError(f"expected an http:// URL such as http://staging.example.gov.uk/, got {value!r}")
-        return value
 
     @field_validator("expect_status")
     @classmethod

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from harness.durations import Duration
+from harness.url_types import PlainHttpUrl
 
 SeverityName = Literal["critical", "high", "medium", "low", "info"]
 DEFAULT_FAIL_ON: tuple[SeverityName, ...] = ("critical", "high")
@@ -153,14 +154,7 @@ class HygieneSettings(BaseModel):
     certificate_warn_days: int = Field(default=30, ge=0)
     # Where the plain-HTTP side of an https target listens, to check that it redirects to https://.
     # Empty: http://<host>/ when the target is on port 443; not checked on other ports.
-    http_url: str = ""
-
-    @field_validator("http_url")
-    @classmethod
-    def _plain_http_url(cls, value: str) -> str:
-        if value and (urlsplit(value).scheme != "http" or not urlsplit(value).hostname):
-            raise ValueError(f"expected an http:// URL such as http://staging.example.gov.uk/, got {value!r}")
-        return value
+    http_url: PlainHttpUrl = ""
 
 
 class SecuritySettings(BaseModel):
