@@ -93,10 +93,10 @@ def _english(environ: Mapping[str, str], home: Path | None = None) -> dict[str, 
     return environment
 
 
-def wapiti_version(executable: str, environ: Mapping[str, str]) -> str:
-    """Wapiti's version (`3.0.4`), read from `wapiti --version`; raises OSError if it cannot run."""
-    completed = subprocess.run(
-        [executable, "--version"],
+def _ask(executable: str, option: str, environ: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+    """What Wapiti prints for one informational option (--version, --help), in English, never waiting on stdin."""
+    return subprocess.run(
+        [executable, option],
         capture_output=True,
         text=True,
         timeout=VERSION_TIMEOUT,
@@ -104,6 +104,11 @@ def wapiti_version(executable: str, environ: Mapping[str, str]) -> str:
         stdin=subprocess.DEVNULL,
         check=False,
     )
+
+
+def wapiti_version(executable: str, environ: Mapping[str, str]) -> str:
+    """Wapiti's version (`3.0.4`), read from `wapiti --version`; raises OSError if it cannot run."""
+    completed = _ask(executable, "--version", environ)
     found = re.findall(r"Wapiti[- ]v?(\d+(?:\.\d+)+)", completed.stdout + completed.stderr)
     if not found:
         raise OSError(f"`{executable} --version` did not print a Wapiti version (exit code {completed.returncode})")
@@ -113,15 +118,7 @@ def wapiti_version(executable: str, environ: Mapping[str, str]) -> str:
 def supports_option(executable: str, option: str, environ: Mapping[str, str]) -> bool:
     """Whether this Wapiti's --help lists an option (newer versions add --swagger)."""
     try:
-        completed = subprocess.run(
-            [executable, "--help"],
-            capture_output=True,
-            text=True,
-            timeout=VERSION_TIMEOUT,
-            env=_english(environ),
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
+        completed = _ask(executable, "--help", environ)
     except (OSError, subprocess.TimeoutExpired):
         return False
     return option in completed.stdout
