@@ -75,7 +75,7 @@ def plan_run(loaded: LoadedConfig, suites: list[str] | None, out_dir: Path) -> R
 def _run_plan(plan: RunPlan) -> int:
     redactor = Redactor(plan.secrets)
     emit = Emitter([Console(), ReportWriter(redactor), HistoryRecorder(HistoryStore(plan.out_dir), redactor)])
-    result = execute_run(plan, emit)
+    result = execute_run(plan, emit, redactor)
     return exit_code_for(result)
 
 

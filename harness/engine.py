@@ -17,6 +17,7 @@ from typing import Any
 
 from harness import __version__
 from harness.artifacts import GATHER_STATE, Artifacts
+from harness.auth.session import SessionKeeper, SignInFailed, mark_lost
 from harness.comparison import compare
 from harness.events import (
     Event,
@@ -41,6 +42,8 @@ from harness.verdict import decide
 
 INTERRUPTED = "the run was interrupted (Ctrl-C or SIGTERM) before this suite finished"
 READABLE_SCHEMAS = (1, SCHEMA_VERSION)
+# What signing in did, in the run folder: cookie names and what each check of the session saw (no values).
+AUTH_RECORD = "auth.json"
 
 
 @dataclass(frozen=True)
@@ -195,6 +198,10 @@ class _SuiteRunner:
     def artifact_dir(self, name: str) -> Path:
         return self.run_dir / "artifacts" / name
 
+    def progress_of(self, name: str, message: str) -> None:
+        """One progress line under `name` (a suite, or "auth"), secrets masked."""
+        self.emit(SuiteProgressed(name, self.redactor.text(message)))
+
     def run(self, name: str, preflight_error: str | None) -> SuiteResult:
         try:
             suite = get_suite(name)
@@ -209,7 +216,7 @@ class _SuiteRunner:
         artifact_dir.mkdir(parents=True, exist_ok=True)
 
         def progress(message: str) -> None:
-            self.emit(SuiteProgressed(name, self.redactor.text(message)))
+            self.progress_of(name, message)
 
         settings = getattr(self.plan.config, name, None)
         context = GatherContext(self.target, self.plan.config, artifact_dir, self.redactor, progress, settings)
@@ -241,25 +248,91 @@ class _SuiteRunner:
         return self.finish(suite, gathered)
 
 
-def execute_run(plan: RunPlan, emit: Callable[[Event], None]) -> RunResult:
-    """Run the plan end to end and return the result; the RunFinished event carries it to the reporters."""
+def _activity(name: str) -> str:
+    """How a message names what suite `name` does ("the security scan")."""
+    try:
+        return get_suite(name).activity or f"the {name} suite"
+    except Exception:  # a suite that cannot load has said so in its own result
+        return f"the {name} suite"
+
+
+class _SignedInRun:
+    """The engine's side of signing in: before the suites, and a check of the session after each one."""
+
+    def __init__(self, keeper: SessionKeeper | None, runner: _SuiteRunner) -> None:
+        self.keeper = keeper
+        self.runner = runner
+
+    def start(self) -> str | None:
+        """Sign in (when configured); the one-line reason no suite can run, or None."""
+        if self.keeper is None:
+            return None
+        try:
+            self.runner.target = self.keeper.sign_in(self.runner.target)
+        except SignInFailed as error:
+            return f"could not sign in, so no suite ran: {self.runner.redactor.text(str(error))}"
+        return None
+
+    def after(self, name: str, result: SuiteResult) -> tuple[SuiteResult, str | None]:
+        """Check the session after suite `name`; if it was lost, mark the result and sign in again once.
+
+        Returns the result and, when signing in again failed, the reason the next suites cannot run.
+        """
+        keeper = self.keeper
+        if keeper is None:
+            return result, None
+        outcome = keeper.check(self.runner.target, after=name)
+        if outcome.passed:
+            self.runner.progress_of("auth", f"session still signed in after {name}")
+            return result, None
+        activity = _activity(name)
+        self.runner.progress_of("auth", self.runner.redactor.text(outcome.describe(f"after {name}, the check")))
+        marked = mark_lost(result, activity, keeper.settings.lost)
+        try:
+            self.runner.target = keeper.sign_in(self.runner.target)
+        except SignInFailed as error:
+            reason = f"the session was lost during {activity} and signing in again failed: {error}"
+            return marked, self.runner.redactor.text(reason)
+        return marked, None
+
+    def finish(self, run_dir: Path) -> None:
+        """Save what the sign-in did (cookie names, what each check saw), then delete the storage state."""
+        if self.keeper is None:
+            return
+        try:
+            text = json.dumps(self.keeper.record, indent=2)
+            write_atomic(run_dir / AUTH_RECORD, self.runner.redactor.text(text))
+        finally:
+            self.keeper.close()
+
+
+def execute_run(plan: RunPlan, emit: Callable[[Event], None], redactor: Redactor | None = None) -> RunResult:
+    """Run the plan end to end and return the result; the RunFinished event carries it to the reporters.
+
+    `redactor` is shared with the event handlers that write, so a session cookie learnt while signing in is
+    masked everywhere; by default one is made from the plan's secrets.
+    """
     now = dt.datetime.now(dt.UTC)
     run_id = new_run_id(now)
     plan.out_dir.mkdir(parents=True, exist_ok=True)
     run_dir = create_run_dir(plan.out_dir, run_id)
     point_latest(plan.out_dir, run_dir)
-    redactor = Redactor(plan.secrets)
+    redactor = redactor if redactor is not None else Redactor(plan.secrets)
     runner = _SuiteRunner(plan, run_dir, redactor, emit)
     emit(RunStarted(run_id, runner.target.url, plan.suites, run_dir))
+    keeper = SessionKeeper.for_config(plan.config, redactor, lambda message: runner.progress_of("auth", message))
+    signed_in = _SignedInRun(keeper, runner)
 
     results: dict[str, SuiteResult] = {
         name: skipped_suite(name, "not requested") for name in suite_names() if name not in plan.suites
     }
     interrupted = False
     try:
-        preflight_error = check_reachable(runner.target)
+        preflight_error = check_reachable(runner.target) or signed_in.start()
         for name in plan.suites:
             results[name] = runner.run(name, preflight_error)
+            if preflight_error is None:
+                results[name], preflight_error = signed_in.after(name, results[name])
     except KeyboardInterrupt:
         interrupted = True
         partial = runner.interrupted()
@@ -267,6 +340,8 @@ def execute_run(plan: RunPlan, emit: Callable[[Event], None]) -> RunResult:
             results[partial.name] = partial
         for name in plan.suites:
             results.setdefault(name, _not_run(name, INTERRUPTED))
+    finally:
+        signed_in.finish(run_dir)
     ordered = {name: results[name] for name in suite_names() if name in results}
     identity = RunIdentity(run_id, runner.target.url, utc_timestamp(now), plan.profile, interrupted)
     result = _conclude(identity, ordered, plan.config, redactor, plan.out_dir)

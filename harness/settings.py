@@ -1,4 +1,4 @@
-"""The whole configuration, validated: `[target]`, `[browser]`, waivers, profiles, and one section per suite.
+"""The whole configuration, validated: `[target]`, `[browser]`, `[auth]`, waivers, profiles, and one section per suite.
 
 The harness knows only its own sections. Each suite brings a pydantic model for its section (see
 harness.suite.Suite.settings_model); `config_model` builds the full model from the registered suites, so an
@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+
+from harness.auth.settings import AuthSettings
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -75,6 +77,7 @@ class GoliveConfig(BaseModel):
 
     target: TargetSettings = Field(default_factory=TargetSettings)
     browser: BrowserSettings = Field(default_factory=BrowserSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
     waivers: list[Waiver] = Field(default_factory=list)
     # Which suites a run without --suite runs; empty means every suite that runs by default.
     suites: list[str] = Field(default_factory=list)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from harness.artifacts import Artifacts
 from harness.fingerprint import fingerprint
@@ -359,6 +360,7 @@ def _details(
                 "url": record.url,
                 "page": where,
                 "final_url": record.final_url,
+                "ended_on": _ended_elsewhere(record, base),
                 "status": record.status.value,
                 "http_status": record.http_status,
                 "error": record.error,
@@ -373,6 +375,13 @@ def _details(
             }
         )
     return {"by_rule": rules, "by_page": by_page}
+
+
+def _ended_elsewhere(record: PageRecord, base: str) -> str | None:
+    """Where a page that was redirected to another path ended, as a reader names it; None if it stayed put."""
+    if not record.final_url or urlsplit(record.final_url).path == urlsplit(record.url).path:
+        return None
+    return display_path(record.final_url, base)
 
 
 def dedupe(findings: list[Finding]) -> list[Finding]:

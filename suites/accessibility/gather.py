@@ -297,7 +297,8 @@ class AuditRun:
     def plan(self, url: str, requested: str, source: str = "config", depth: int = 0) -> bool:
         """Queue a page unless it is already planned or done; return whether it was added."""
         key = normalise_url(url)
-        if key in self.seen:
+        if key in self.seen or (source != "config" and self.target.is_logout(url)):
+            # A sign-out link found by the crawl or the sitemap would end the session the audit relies on.
             return False
         self.seen.add(key)
         self.pending.append(PlannedPage(url, requested, source, depth, self._seq()))
@@ -316,6 +317,7 @@ class AuditRun:
             collect_links=self.settings.crawl.max_pages > 0,
             checks=tuple(self.settings.checks),
             max_tab_presses=self.settings.max_tab_presses,
+            login_url=self.target.login_url,
         )
 
     async def add_sitemap_pages(self, session: BrowserSession) -> None:
@@ -630,7 +632,8 @@ def gather(context: GatherContext) -> None:
     """Audit the configured (and discovered) pages and journeys in Chromium; save results under artifacts."""
     settings = context.settings_as(AccessibilitySettings, "accessibility")
     axe = locate_axe_script(settings.axe_script)
-    storage_state = _storage_state(settings.storage_state)
+    # golive's own sign-in (auth) gives the session unless this suite names a storage state of its own.
+    storage_state = _storage_state(settings.storage_state) or context.target.storage_state
     run = AuditRun(context, axe)
     try:
         asyncio.run(_run_browser(run, storage_state))

@@ -30,6 +30,7 @@ _BY_RULE = (
 )
 _BY_PAGE = (
     Column("page", "Page"),
+    Column("ended_on", "Ended on (after a redirect)"),
     Column("status", "Status"),
     Column("http_status", "HTTP status", Kind.NUMBER),
     *(Column(f"violations.{impact}", impact.capitalize(), Kind.NUMBER) for impact in IMPACTS),

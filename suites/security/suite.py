@@ -47,6 +47,7 @@ class SecuritySuite(Suite):
 
     name = "security"
     title = "Security checks (HTTP hygiene and OWASP ZAP)"
+    activity = "the security scan"
     settings_model = SecuritySettings
     defaults = packaged_defaults("suites.security")
     secret_keys = (("zap", "api_key"),)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from harness.auth.login_page import logout_regex
 from harness.suite import Target
 from suites.security.settings import ZapSettings
 from suites.security.zap_launch import (
@@ -239,6 +240,24 @@ def target_headers_in_zap(session: ZapSession, target: Target) -> Iterator[list[
         for name in added:
             # ZAP may have gone away mid-scan; then there is nothing left to clean up there.
             session.attempt("replacer.removeRule", remove(name))
+
+
+def exclude_logout(session: ZapSession, target: Target) -> list[str]:
+    """Keep ZAP's spider and active scan off the sign-out links (`auth.logout`); returns the regexes excluded."""
+    excluded: list[str] = []
+    for pattern in target.logout:
+        regex = logout_regex(target.url, pattern)
+
+        def spider(zap: Any, regex: str = regex) -> Any:
+            return zap.spider.exclude_from_scan(regex)
+
+        def active(zap: Any, regex: str = regex) -> Any:
+            return zap.ascan.exclude_from_scan(regex)
+
+        session.call("spider.excludeFromScan", spider)
+        session.call("ascan.excludeFromScan", active)
+        excluded.append(regex)
+    return excluded
 
 
 def _margin(limit: float, settings: ZapSettings) -> float:
@@ -625,6 +644,7 @@ def _scan(
     try:
         with target_headers_in_zap(session, target) as header_names:
             record["headers_sent"] = header_names
+            record["excluded"] = exclude_logout(session, target)
             session.call("core.accessUrl", lambda zap: zap.core.access_url(url=target.url, followredirects="true"))
             progress("spidering")
             record["spider"] = _spider(session, target.url)
