@@ -56,6 +56,10 @@ class Console:
             word = _STATUS_WORD[event.result.status]
             self._say(f"[{event.name}] finished in {event.seconds:.1f}s: {word}")
         elif isinstance(event, RunFinished):
+            # Lines of something that never "finishes" like a suite (signing in) must not be lost either.
+            for name, message in self._held_back.items():
+                self._say(f"[{name}] {message}")
+            self._held_back.clear()
             self._print_verdict(event)
 
     def _print_verdict(self, event: RunFinished) -> None:

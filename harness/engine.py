@@ -287,7 +287,7 @@ class _SignedInRun:
             return result, None
         activity = _activity(name)
         self.runner.progress_of("auth", self.runner.redactor.text(outcome.describe(f"after {name}, the check")))
-        marked = mark_lost(result, activity, keeper.settings.lost)
+        marked = mark_lost(result, activity, keeper.settings.lost, self.runner.redactor.text(outcome.seen))
         try:
             self.runner.target = keeper.sign_in(self.runner.target)
         except SignInFailed as error:

@@ -31,11 +31,15 @@ def lost_message(activity: str) -> str:
     return f"the session was lost during {activity}; results may cover logged-out pages"
 
 
-def mark_lost(result: SuiteResult, activity: str, policy: str) -> SuiteResult:
-    """`result` with a check saying the session was lost during the suite: an error, or a warning if relaxed."""
+def mark_lost(result: SuiteResult, activity: str, policy: str, seen: str = "") -> SuiteResult:
+    """`result` with a check saying the session was lost during the suite: an error, or a warning if relaxed.
+
+    `seen` is what the check found after the suite (URL, status, title), kept as a note for the reader.
+    """
     status = Status.WARN if policy == "warn" else Status.ERROR
     lost = Check(id=SESSION_CHECK_ID, status=status, message=lost_message(activity))
-    return replace(result, checks=(*result.checks, lost))
+    notes = (*result.notes, f"after {activity}, the session check found {seen}") if seen else result.notes
+    return replace(result, checks=(*result.checks, lost), notes=notes)
 
 
 class SessionKeeper:

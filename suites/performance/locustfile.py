@@ -11,6 +11,7 @@ import json
 import os
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from locust import FastHttpUser, HttpUser, User, between, constant
 
@@ -42,11 +43,12 @@ def wait_time_for(think_time: Any) -> Callable[[User], float]:
 def login_landing(response: Any, requested: str, login_url: str) -> str | None:
     """Why a response that was redirected to the login page is a failure, or None (no redirect, or elsewhere).
 
-    Both clients follow redirects; `url` is where the request ended and `history` the redirects on the way.
+    Both clients follow redirects and give where the request ended as `url` (FastHttpUser's response in a
+    with-block loses its `history`, so a different final path is what tells a redirect).
     """
-    if not getattr(response, "history", None):
-        return None
     final = str(getattr(response, "url", "") or "")
+    if not final or urlsplit(final).path == urlsplit(requested).path:
+        return None
     fields = None if login_url else count_password_fields(getattr(response, "text", None) or "")
     landing = classify_landing(requested, final, login_url, fields)
     if landing is Landing.LOGIN:
@@ -60,7 +62,8 @@ def send(user: FastHttpUser | HttpUser, method: str, path: str, name: str, optio
     """One request; a response that ends on the login page after redirects counts as a failed request."""
     # Both FastHttpUser and HttpUser clients take `name`, `headers` and `catch_response` per request.
     with user.client.request(method, path, name=name, catch_response=True, **options) as response:
-        problem = login_landing(response, path, LOGIN_URL)
+        # Locust puts the path after the host as written, so a target with a base path keeps it.
+        problem = login_landing(response, (user.host or "").rstrip("/") + path, LOGIN_URL)
         if problem is not None:
             response.failure(problem)
 

@@ -34,6 +34,8 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 ACCOUNT_TITLE = "Your account"
+# Links and buttons big enough to hit (WCAG 2.2 target size), so the pages audit clean.
+STYLE = "a, button { display: inline-block; min-height: 44px; min-width: 44px; padding: 8px; }"
 HOME_LINKS = "<ul><li><a href='/account/'>Your account</a></li><li><a href='/session/end/'>Sign out</a></li></ul>"
 
 
@@ -53,6 +55,8 @@ class LoginApp:
 
     password: str
     sessions: set[str] = field(default_factory=set)
+    # Every session id ever handed out, to look for in what golive wrote.
+    issued: list[str] = field(default_factory=list)
     seen: list[Seen] = field(default_factory=list)
     expire_on: set[str] = field(default_factory=set)
     logins: int = 0
@@ -75,7 +79,8 @@ class LoginApp:
 
 def _page(title: str, body: str) -> str:
     return (
-        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title></head>"
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        "<link rel='stylesheet' href='/app.css'></head>"
         f"<body><header><p>Example service</p></header><main><h1>{html.escape(title)}</h1>{body}</main></body></html>"
     )
 
@@ -113,8 +118,8 @@ def _handler(app: LoginApp) -> type[BaseHTTPRequestHandler]:
             with app.lock:
                 return session if session in app.sessions else None
 
-        def _send(self, status: int, body: str = "", headers: dict[str, str] | None = None) -> None:
-            data = body.encode()
+        def _send(self, status: int, body: str = "", headers: dict[str, str] | None = None, raw: str = "") -> None:
+            data = (body or raw).encode()
             self.send_response(status)
             for name, value in {**SECURITY_HEADERS, **(headers or {})}.items():
                 self.send_header(name, value)
@@ -143,6 +148,8 @@ def _handler(app: LoginApp) -> type[BaseHTTPRequestHandler]:
             self._record(path)
             if path == "/":
                 self._send(200, _page("Example service", HOME_LINKS))
+            elif path == "/app.css":
+                self._send(200, "", {"Content-Type": "text/css"}, STYLE)
             elif path == "/login/":
                 self._login_page(parse_qs(parts.query).get("next", ["/account/"])[0])
             elif path in ("/account/", "/account/orders/"):
@@ -194,6 +201,7 @@ def _handler(app: LoginApp) -> type[BaseHTTPRequestHandler]:
             session = secrets.token_urlsafe(24)
             with app.lock:
                 app.sessions.add(session)
+                app.issued.append(session)
                 app.logins += 1
             target = next_path if next_path.startswith("/") else "/account/"
             self._redirect(target, f"sessionid={session}; Path=/; HttpOnly; SameSite=Lax")
