@@ -64,5 +64,12 @@ def accessibility_blocks(result: SuiteResult) -> tuple[Block, ...]:
     if details.get("by_rule"):
         blocks.append(Table("Violations by rule", _BY_RULE, tuple(details["by_rule"])))
     if details.get("by_page"):
-        blocks.append(Table("Violations by page", _BY_PAGE, tuple(_flat(row) for row in details["by_page"])))
+        rows = tuple(_flat(row) for row in details["by_page"])
+        # Where a page ended is worth a column only when one was redirected to another path.
+        columns = (
+            _BY_PAGE
+            if any(row.get("ended_on") for row in rows)
+            else tuple(column for column in _BY_PAGE if column.key != "ended_on")
+        )
+        blocks.append(Table("Violations by page", columns, rows))
     return tuple(blocks)
