@@ -7,9 +7,9 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from harness.config_loader import LoadedConfig, find_default_config, load_config
+from harness.config_loader import LoadedConfig, find_default_config, load_config, profile_problems
 from harness.console import Console
-from harness.engine import Emitter, RunPlan, execute_evaluation, execute_run, load_saved_run
+from harness.engine import Emitter, RunPlan, execute_evaluation, execute_run, load_saved_run, original_config
 from harness.errors import (
     EXIT_INCONCLUSIVE,
     EXIT_INTERRUPTED,
@@ -18,12 +18,17 @@ from harness.errors import (
     ConfigError,
     UsageError,
 )
+from harness.events import EventHandler
 from harness.history import HistoryRecorder, HistoryStore
 from harness.history_table import render_history
 from harness.models import RunResult, Verdict
+from harness.notify import Notifier
 from harness.redaction import Redactor
 from harness.registry import SuiteLoadError, default_suites, get_suite
 from harness.reporters import ReportWriter
+from harness.rundir import check_writable
+from harness.settings import GoliveConfig
+from harness.suite_index import installed_commands
 from harness.target import Target
 
 _EXIT_FOR_VERDICT = {
@@ -48,12 +53,26 @@ def _load(
         raise UsageError(str(error)) from None
 
 
+def suite_problems(config: GoliveConfig, chosen: tuple[str, ...]) -> list[str]:
+    """What in the chosen suites' settings would stop them (files that do not exist), before anything runs."""
+    problems = []
+    for name in chosen:
+        try:
+            problems += get_suite(name).config_problems(getattr(config, name, None))
+        except SuiteLoadError as error:
+            problems.append(str(error))
+    return problems
+
+
 def plan_run(loaded: LoadedConfig, suites: list[str] | None, out_dir: Path) -> RunPlan:
-    """Decide what runs; refuse (before anything runs) a plan that is unsafe or has no target."""
+    """Decide what runs; refuse (before anything runs) a plan that is unsafe, broken or has no target."""
     config = loaded.config
     if not config.target.url:
         raise UsageError("no target: pass --target URL or set target.url in the config")
     chosen = tuple(dict.fromkeys(suites or config.suites or default_suites()))
+    problems = suite_problems(config, chosen)
+    if problems:
+        raise UsageError("; ".join(problems))
     target = Target.from_config(config)
     if not target.allows_load():
         unsafe = []
@@ -73,8 +92,13 @@ def plan_run(loaded: LoadedConfig, suites: list[str] | None, out_dir: Path) -> R
 
 
 def _run_plan(plan: RunPlan) -> int:
+    problem = check_writable(plan.out_dir)
+    if problem is not None:
+        raise UsageError(f"output folder {plan.out_dir} cannot be used ({problem}); choose another with --out")
     redactor = Redactor(plan.secrets)
-    emit = Emitter([Console(), ReportWriter(redactor), HistoryRecorder(HistoryStore(plan.out_dir), redactor)])
+    # The console goes last: the verdict is printed once the reports exist, and a closed pipe cannot stop them.
+    handlers: list[EventHandler] = [ReportWriter(redactor), HistoryRecorder(HistoryStore(plan.out_dir), redactor)]
+    emit = Emitter([*handlers, Console(), Notifier(plan.config.notify.webhook, redactor)])
     result = execute_run(plan, emit, redactor)
     return exit_code_for(result)
 
@@ -92,15 +116,17 @@ def command_evaluate(args: argparse.Namespace) -> int:
         saved = load_saved_run(run_dir)
     except ValueError as error:
         raise UsageError(str(error)) from None
-    base = dict(saved.get("config") or {})
-    base.pop("profiles", None)
+    # The run's own config, then ./golive.toml (or --config), then --set: an override given to one evaluation
+    # is recorded in that evaluation's result only, never carried into the next.
+    base = original_config(run_dir, saved)
+    path = args.config if args.config is not None else find_default_config(Path.cwd())
     try:
-        loaded = load_config(args.config, None, args.overrides, None, base=base)
+        loaded = load_config(path, None, args.overrides, None, base=base)
     except ConfigError as error:
         raise UsageError(str(error)) from None
     redactor = Redactor(loaded.secrets)
     history = HistoryRecorder(HistoryStore(run_dir.parent), redactor)
-    emit = Emitter([Console(), ReportWriter(redactor), history])
+    emit = Emitter([ReportWriter(redactor), history, Console()])
     result = execute_evaluation(run_dir, saved, loaded.config, dt.date.today(), emit, loaded.secrets)
     return _EXIT_FOR_VERDICT[result.verdict]
 
@@ -119,10 +145,19 @@ def command_demo(args: argparse.Namespace) -> int:
 
 
 def command_config_check(args: argparse.Namespace) -> int:
-    """`golive config check`: validate the config and print what it resolves to (secrets masked)."""
+    """`golive config check`: validate the config as `run` would, every profile too; print what it resolves to."""
     path = args.config if args.config is not None else find_default_config(Path.cwd())
-    loaded = _load(args.config, args.profile, args.overrides)
-    resolved = Redactor(loaded.secrets).text(loaded.config.model_dump_json(indent=2, exclude={"profiles"}))
+    loaded = _load(path, args.profile, args.overrides)
+    config = loaded.config
+    problems = [] if config.target.url else ["no target: set target.url in the config (or pass --target to run)"]
+    problems += suite_problems(config, tuple(config.suites or default_suites()))
+    try:
+        problems += profile_problems(path)
+    except ConfigError as error:
+        problems.append(str(error))
+    if problems:
+        raise UsageError("; ".join(problems))
+    resolved = Redactor(loaded.secrets).text(config.model_dump_json(indent=2, exclude={"profiles"}))
     print(resolved)
     print(f"golive: config OK ({', '.join(dict.fromkeys(loaded.sources))})", file=sys.stderr)
     if path is None:
@@ -142,6 +177,16 @@ def command_history(args: argparse.Namespace) -> int:
     return EXIT_READY
 
 
+def command_extra(name: str, arguments: list[str]) -> int:
+    """A command an installed suite's package brings: its entry point is called with the remaining arguments."""
+    try:
+        run = installed_commands()[name].load()
+    except Exception as error:
+        raise UsageError(f"command {name!r} cannot be loaded: {error}") from None
+    code = run(arguments)
+    return int(code) if isinstance(code, int) else 0
+
+
 def dispatch(args: argparse.Namespace) -> int:
     """Run the command the user asked for and return its exit code."""
     if args.command == "run":
@@ -152,4 +197,6 @@ def dispatch(args: argparse.Namespace) -> int:
         return command_demo(args)
     if args.command == "history":
         return command_history(args)
+    if args.command in installed_commands():
+        return command_extra(args.command, args.arguments)
     return command_config_check(args)

@@ -15,19 +15,23 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import ValidationError
 
+from harness.config_errors import describe_validation_error
 from harness.errors import ConfigError
 from harness.registry import default_suites, full_config_model, loadable_suites, suite_names
 from harness.settings import GoliveConfig
 
 DEFAULT_CONFIG_NAME = "golive.toml"
 _ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# Query parameters whose values are credentials.
+_TOKEN_NAME = re.compile(r"token|key|secret|password|passwd|pwd|auth|signature|sig|session|code", re.IGNORECASE)
 # Keys whose values are secrets even when written literally in a file (suites add their own).
 _SECRET_SECTIONS = (("target", "headers"), ("target", "cookies"))
-# Labels pydantic puts in an error's location for the member of a union; they are not config keys.
-_UNION_LABELS = frozenset({"int", "str", "float", "bool", "dict", "list"})
+# Keys whose whole value is a secret: a webhook URL is a credential in itself.
+_SECRET_VALUES = (("notify", "webhook"),)
 
 
 __all__ = ["ConfigError", "LoadedConfig", "deep_merge", "find_default_config", "load_config", "parse_set_option"]
@@ -65,12 +69,26 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {path} is not valid TOML: {error}") from None
 
 
-def deep_merge(base: Mapping[str, Any], overlay: Mapping[str, Any]) -> dict[str, Any]:
-    """Return `base` with `overlay` laid over it; tables merge key by key, anything else is replaced."""
+# The keys of a threshold band; a band given at one layer replaces the band below it whole.
+BAND_KEYS = frozenset({"warn", "fail", "warn_below", "fail_below", "warn_regression", "fail_regression"})
+
+
+def _is_band(path: tuple[str, ...], value: Any) -> bool:
+    """A threshold band: a table of band keys inside a `thresholds` table."""
+    return "thresholds" in path and isinstance(value, Mapping) and bool(value) and set(value) <= BAND_KEYS
+
+
+def deep_merge(base: Mapping[str, Any], overlay: Mapping[str, Any], path: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Return `base` with `overlay` laid over it; tables merge key by key, anything else is replaced.
+
+    A threshold band is replaced whole: `p95_ms = { fail = 800 }` on the command line means "fail above 800",
+    not "fail above 800 and still warn above the default 500".
+    """
     merged = copy.deepcopy(dict(base))
     for key, value in overlay.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = deep_merge(merged[key], value)
+        here = (*path, key)
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping) and not _is_band(here, value):
+            merged[key] = deep_merge(merged[key], value, here)
         else:
             merged[key] = copy.deepcopy(value)
     return merged
@@ -81,24 +99,46 @@ def _child(where: str, key: str) -> str:
     return f"{where}.{key}" if ": " in where else f"{where}: {key}"
 
 
-def _expand_env(value: Any, where: str, environ: Mapping[str, str], secrets: set[str]) -> Any:
-    """Replace ``${VAR}`` in every string; each value taken from the environment becomes a secret."""
+def _is_url_key(where: str) -> bool:
+    leaf = where.rpartition(".")[2].rpartition(": ")[2]
+    return leaf == "url" or leaf.endswith("_url")
+
+
+def _expand_env(value: Any, where: str, environ: Mapping[str, str], secrets: set[str], missing: list[str]) -> Any:
+    """Replace ``${VAR}`` in every string; what comes from the environment becomes a secret.
+
+    A whole URL from the environment is not a secret, only its credentials are (see url_secrets): masking the
+    target's address would hide where a run went. Unset variables are collected in `missing`.
+    """
     if isinstance(value, str):
+        whole_url = _is_url_key(where) and _ENV_REFERENCE.fullmatch(value.strip()) is not None
 
         def substitute(match: re.Match[str]) -> str:
             name = match.group(1)
             if name not in environ:
-                raise ConfigError(f"{where}: environment variable {name} is not set (referenced as ${{{name}}})")
-            if environ[name]:
+                missing.append(f"{where}: environment variable {name} is not set (referenced as ${{{name}}})")
+                return ""
+            if whole_url:
+                secrets.update(url_secrets(environ[name]))
+            elif environ[name]:
                 secrets.add(environ[name])
             return environ[name]
 
         return _ENV_REFERENCE.sub(substitute, value)
     if isinstance(value, dict):
-        return {key: _expand_env(item, _child(where, key), environ, secrets) for key, item in value.items()}
+        return {key: _expand_env(item, _child(where, key), environ, secrets, missing) for key, item in value.items()}
     if isinstance(value, list):
-        return [_expand_env(item, f"{where}[{index}]", environ, secrets) for index, item in enumerate(value)]
+        return [_expand_env(item, f"{where}[{index}]", environ, secrets, missing) for index, item in enumerate(value)]
     return value
+
+
+def _expand_all(value: Any, where: str, environ: Mapping[str, str], secrets: set[str]) -> Any:
+    """`_expand_env`, refusing with every unset variable named at once."""
+    missing: list[str] = []
+    expanded = _expand_env(value, where, environ, secrets, missing)
+    if missing:
+        raise ConfigError("; ".join(missing))
+    return expanded
 
 
 def parse_set_option(option: str) -> tuple[list[str], Any]:
@@ -166,7 +206,7 @@ def _collect_literal_secrets(raw: Mapping[str, Any], secrets: set[str]) -> None:
         if isinstance(section, Mapping):
             secrets.update(str(value) for value in section.values() if str(value))
     secret_keys = [(name, *path) for name, cls in loadable_suites().items() for path in cls.secret_keys]
-    for key_path in secret_keys:
+    for key_path in [*_SECRET_VALUES, *secret_keys]:
         value: Any = raw
         for part in key_path:
             value = value.get(part) if isinstance(value, Mapping) else None
@@ -174,23 +214,14 @@ def _collect_literal_secrets(raw: Mapping[str, Any], secrets: set[str]) -> None:
             secrets.add(value)
 
 
-def _describe_validation_error(error: ValidationError, sources: str) -> str:
-    first = error.errors()[0]
-    location = ""
-    for part in first["loc"]:
-        if isinstance(part, int):
-            location += f"[{part}]"
-        elif part not in _UNION_LABELS and not re.fullmatch(r"[a-z-]+\[.*\]", part):
-            location += f".{part}" if location else part
-    message = first["msg"].removeprefix("Value error, ")
-    given = first.get("input")
-    shown = "" if isinstance(given, dict | list) or given is None or repr(given) in message else f" (got {given!r})"
-    extra = f"; {len(error.errors()) - 1} more problem(s)" if len(error.errors()) > 1 else ""
-    if first["type"] == "extra_forbidden":
-        message = "unknown key; check its spelling against the README's config reference"
-    elif first["type"] == "missing":
-        message = "required key is missing"
-    return f"config error ({sources}): {location}: {message}{shown}{extra}"
+def url_secrets(url: str) -> set[str]:
+    """The parts of a URL that are secrets: the user and password in it, and token-like query values."""
+    parts = urlsplit(url)
+    found = {part for part in (parts.username, parts.password) if part}
+    for name, value in parse_qsl(parts.query):
+        if value and _TOKEN_NAME.search(name):
+            found.add(value)
+    return found
 
 
 def find_default_config(cwd: Path) -> Path | None:
@@ -223,19 +254,19 @@ def load_config(
         file_raw = _read_toml(path)
         refuse_literal_credentials(file_raw, str(path))
         sources.append(str(path))
-        raw = deep_merge(raw, _expand_env(file_raw, str(path), env, secrets))
+        raw = deep_merge(raw, _expand_all(file_raw, str(path), env, secrets))
     if profile is not None:
         profiles = file_raw.get("profiles", {}) if path is not None else raw.get("profiles", {})
         if profile not in profiles:
-            known = ", ".join(sorted(profiles)) or "none defined"
-            raise ConfigError(f"profile {profile!r} is not defined in [profiles] (available: {known})")
+            defined = ", ".join(sorted(profiles)) or "none defined"
+            raise ConfigError(f"profile {profile!r} is not defined in [profiles] (available: {defined})")
         refuse_literal_credentials(profiles[profile], f"{path}: profiles.{profile}")
-        raw = deep_merge(raw, _expand_env(profiles[profile], f"{path}: profiles.{profile}", env, secrets))
+        raw = deep_merge(raw, _expand_all(profiles[profile], f"{path}: profiles.{profile}", env, secrets))
         sources.append(f"profile {profile}")
     for option in overrides or []:
         parts, value = parse_set_option(option)
         refuse_literal_credentials(_nest(parts, value), "--set")
-        value = _expand_env(value, f"--set: {'.'.join(parts)}", env, secrets)
+        value = _expand_all(value, f"--set: {'.'.join(parts)}", env, secrets)
         raw = deep_merge(raw, _nest(parts, value))
         sources.append("--set")
     if target is not None:
@@ -244,12 +275,33 @@ def load_config(
         raw["suites"] = default_suites()
     _collect_literal_secrets(raw, secrets)
     described_sources = ", ".join(dict.fromkeys(sources))
+    model = full_config_model()
     try:
-        config = full_config_model().model_validate(raw)
+        config = model.model_validate(raw)
     except ValidationError as error:
-        raise ConfigError(_describe_validation_error(error, described_sources)) from None
-    unknown = [name for name in config.suites if name not in suite_names()]
-    if unknown:
-        known = ", ".join(suite_names())
-        raise ConfigError(f"config error ({described_sources}): suites: unknown suite {unknown[0]!r} (known: {known})")
+        raise ConfigError(describe_validation_error(error, described_sources, model)) from None
+    known = suite_names()
+    problems = [f"suites: unknown suite {name!r}" for name in config.suites if name not in known]
+    problems += [
+        f"waivers[{index}].suite: unknown suite {waiver.suite!r}"
+        for index, waiver in enumerate(config.waivers)
+        if waiver.suite is not None and waiver.suite not in known
+    ]
+    if problems:
+        listed = "; ".join(problems)
+        raise ConfigError(f"config error ({described_sources}): {listed} (suites: {', '.join(known)})")
     return LoadedConfig(config=config, secrets=frozenset(secrets), sources=tuple(sources), profile=profile)
+
+
+def profile_problems(path: Path | None, environ: Mapping[str, str] | None = None) -> list[str]:
+    """What is wrong with each profile of the file, checked as `golive run --profile NAME` would check it."""
+    if path is None:
+        return []
+    profiles = _read_toml(path).get("profiles", {})
+    problems = []
+    for name in profiles if isinstance(profiles, Mapping) else ():
+        try:
+            load_config(path, name, environ=environ)
+        except ConfigError as error:
+            problems.append(f"profile {name!r}: {error}")
+    return problems

@@ -30,9 +30,20 @@ class Console:
         self._verdict = verdict or sys.stdout
         self._last_progress: dict[str, float] = {}
         self._held_back: dict[str, str] = {}
+        # Set once the terminal or pipe stops taking output; results, reports and history go on regardless.
+        self.closed = False
 
     def _say(self, text: str) -> None:
-        print(text, file=self._progress, flush=True)
+        self._write(self._progress, text)
+
+    def _write(self, stream: TextIO, text: str) -> None:
+        """Print a line; a closed pipe (`golive run | head`) silences the console, never the run."""
+        if self.closed:
+            return
+        try:
+            print(text, file=stream, flush=True)
+        except (OSError, ValueError):
+            self.closed = True
 
     def handle(self, event: Event) -> None:
         """Print one line for each event worth a person's attention."""
@@ -64,13 +75,11 @@ class Console:
 
     def _print_verdict(self, event: RunFinished) -> None:
         result = event.result
-        out = self._verdict
-        print("", file=out)
-        print(f"Verdict: {result.verdict.value}", file=out)
-        for reason in result.reasons:
-            print(f"  - {reason.text()}", file=out)
+        lines = ["", f"Verdict: {result.verdict.value}", *(f"  - {reason.text()}" for reason in result.reasons)]
         if result.verdict is Verdict.READY and len(result.reasons) <= 1:
-            print("  (no warnings)", file=out)
+            lines.append("  (no warnings)")
         if result.comparison is not None:
-            print(describe(result.comparison), file=out)
-        print(f"Report: {event.run_dir / 'report.html'}", file=out, flush=True)
+            lines.append(describe(result.comparison))
+        lines.append(f"Report: {event.run_dir / 'report.html'}")
+        for line in lines:
+            self._write(self._verdict, line)

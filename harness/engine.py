@@ -39,9 +39,11 @@ from harness.settings import GoliveConfig
 from harness.suite import GatherContext, GatherError, JudgeContext, Suite
 from harness.target import Target
 from harness.verdict import decide
+from harness.waivers import unused_waivers
 
 INTERRUPTED = "the run was interrupted (Ctrl-C or SIGTERM) before this suite finished"
 READABLE_SCHEMAS = (1, SCHEMA_VERSION)
+RUN_CONFIG = "config.json"
 # What signing in did, in the run folder: cookie names and what each check of the session saw (no values).
 AUTH_RECORD = "auth.json"
 
@@ -68,6 +70,7 @@ class RunIdentity:
     profile: str | None
     interrupted: bool
     finished_at: str = ""  # empty: now
+    evaluated_at: str = ""  # set when `golive evaluate` judged the run again
 
 
 @dataclass
@@ -165,6 +168,13 @@ def _conclude(
 ) -> RunResult:
     """The verdict and its reasons for `suites`, as a RunResult compared with the previous run in `out_dir`."""
     verdict, reasons = decide(suites)
+    # A waiver is judged only against suites that measured; a suite that could not says nothing about it.
+    ran = {
+        name: suite.findings
+        for name, suite in suites.items()
+        if suite.status is not Status.SKIPPED and suite.error is None
+    }
+    reasons += [Reason(None, (), note) for note in unused_waivers(config.waivers, ran)]
     if identity.interrupted:
         reasons = [Reason(None, (), "the run was interrupted before it finished; results are partial"), *reasons]
     result = RunResult(
@@ -179,6 +189,7 @@ def _conclude(
         interrupted=identity.interrupted,
         golive_version=__version__,
         config=json.loads(redactor.text(config.model_dump_json())),
+        evaluated_at=identity.evaluated_at or None,
     )
     previous = HistoryStore(out_dir).previous(result.target, result.run_id)
     return replace(result, comparison=compare(result, previous))
@@ -316,8 +327,10 @@ def execute_run(plan: RunPlan, emit: Callable[[Event], None], redactor: Redactor
     run_id = new_run_id(now)
     plan.out_dir.mkdir(parents=True, exist_ok=True)
     run_dir = create_run_dir(plan.out_dir, run_id)
-    point_latest(plan.out_dir, run_dir)
+    latest_problem = point_latest(plan.out_dir, run_dir)
     redactor = redactor if redactor is not None else Redactor(plan.secrets)
+    # The config the run was made with, kept apart from result.json, which each evaluation rewrites.
+    write_atomic(run_dir / RUN_CONFIG, redactor.text(plan.config.model_dump_json(indent=2, exclude={"profiles"})))
     runner = _SuiteRunner(plan, run_dir, redactor, emit)
     emit(RunStarted(run_id, runner.target.url, plan.suites, run_dir))
     keeper = SessionKeeper.for_config(plan.config, redactor, lambda message: runner.progress_of("auth", message))
@@ -345,8 +358,21 @@ def execute_run(plan: RunPlan, emit: Callable[[Event], None], redactor: Redactor
     ordered = {name: results[name] for name in suite_names() if name in results}
     identity = RunIdentity(run_id, runner.target.url, utc_timestamp(now), plan.profile, interrupted)
     result = _conclude(identity, ordered, plan.config, redactor, plan.out_dir)
+    if latest_problem is not None:
+        result = replace(result, reasons=(*result.reasons, Reason(None, (), latest_problem)))
     emit(RunFinished(result, run_dir))
     return result
+
+
+def original_config(run_dir: Path, saved: dict[str, Any]) -> dict[str, Any]:
+    """The config a run was made with: its config.json, or (for older runs) the config in its result.json."""
+    try:
+        data = json.loads((run_dir / RUN_CONFIG).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = saved.get("config") or {}
+    config = dict(data) if isinstance(data, dict) else {}
+    config.pop("profiles", None)
+    return config
 
 
 def load_saved_run(run_dir: Path) -> dict[str, Any]:
@@ -411,6 +437,7 @@ def execute_evaluation(
         saved.get("profile"),
         bool(saved.get("interrupted")),
         finished_at=saved.get("finished_at", ""),
+        evaluated_at=_now(),
     )
     result = _conclude(identity, results, config, Redactor(secrets), run_dir.parent)
     emit(RunFinished(result, run_dir))

@@ -228,6 +228,8 @@ class RunResult:
     config: dict[str, Any] = field(default_factory=dict)
     # Changes since the previous run of the same target (see harness.comparison); None for a first run.
     comparison: dict[str, Any] | None = None
+    # When `golive evaluate` last judged this run again (None for a run as it was made).
+    evaluated_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The run as written to result.json (schema_version 2: reasons are objects)."""
@@ -245,4 +247,5 @@ class RunResult:
             "golive_version": self.golive_version,
             "comparison": self.comparison,
             "config": self.config,
+            "evaluated_at": self.evaluated_at,
         }

@@ -15,6 +15,18 @@ def new_run_id(now: dt.datetime) -> str:
     return now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
 
 
+def check_writable(out: Path) -> str | None:
+    """None if runs can be written under `out` (made if missing); else why not, in a few words."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".golive-write-check.{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        return error.strerror or str(error)
+    return None
+
+
 def create_run_dir(out: Path, run_id: str) -> Path:
     """Make `<out>/<run_id>/artifacts/` and return the run folder."""
     run_dir = out / run_id
@@ -22,13 +34,21 @@ def create_run_dir(out: Path, run_id: str) -> Path:
     return run_dir
 
 
-def point_latest(out: Path, run_dir: Path) -> None:
-    """Point `<out>/latest` at the run folder, replacing any older link in one step."""
+def point_latest(out: Path, run_dir: Path) -> str | None:
+    """Point `<out>/latest` at the run folder, replacing any older link in one step.
+
+    Returns None, or why it could not (a real folder named `latest`): the run goes on without the link.
+    """
     link = out / LATEST
     temporary = out / f".{LATEST}.{os.getpid()}"
-    temporary.unlink(missing_ok=True)
-    temporary.symlink_to(run_dir.name, target_is_directory=True)
-    os.replace(temporary, link)
+    try:
+        temporary.unlink(missing_ok=True)
+        temporary.symlink_to(run_dir.name, target_is_directory=True)
+        os.replace(temporary, link)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        return f"could not point {link} at this run ({error.strerror or error}); the run is in {run_dir}"
+    return None
 
 
 def utc_timestamp(moment: dt.datetime) -> str:

@@ -67,6 +67,14 @@ class Waiver(BaseModel):
     expires: dt.date
 
 
+class NotifySettings(BaseModel):
+    """Where to tell the team when a verdict changes or is NOT_READY (a Slack-compatible webhook URL)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    webhook: str = ""
+
+
 class GoliveConfig(BaseModel):
     """Everything a run needs to know, after defaults, file, profile and `--set` were layered.
 
@@ -79,6 +87,7 @@ class GoliveConfig(BaseModel):
     browser: BrowserSettings = Field(default_factory=BrowserSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     waivers: list[Waiver] = Field(default_factory=list)
+    notify: NotifySettings = Field(default_factory=NotifySettings)
     # Which suites a run without --suite runs; empty means every suite that runs by default.
     suites: list[str] = Field(default_factory=list)
     # Profiles are applied while loading; kept here only so a config with profiles validates.

@@ -131,6 +131,11 @@ class Suite:
         """What this suite would send that only an allowed host may receive ("load tests"), or None."""
         return None
 
+    def config_problems(self, settings: Any) -> list[str]:
+        """What in the settings would stop a run (a file that does not exist), each as one line; checked before
+        anything runs, by `golive run` and `golive config check` alike."""
+        return []
+
     def gather(self, context: GatherContext) -> Artifacts:
         """Measure the target; return the documents `judge` needs (usually `context.artifacts`)."""
         raise NotImplementedError

@@ -9,6 +9,8 @@ from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 
 GROUP = "golive.suites"
+# Extra `golive NAME ...` commands a suite's package brings (e.g. `golive worker` for distributed load).
+COMMANDS_GROUP = "golive.commands"
 # The order a full run goes in, for the suites golive ships; installed suites follow in name order.
 BUILTIN_ORDER = ("availability", "performance", "accessibility", "security", "checklist")
 
@@ -16,12 +18,21 @@ registered_names: set[str] = set()
 
 
 @cache
-def installed() -> dict[str, EntryPoint]:
-    """Every installed suite's entry point, by name (the first one wins if two packages use a name)."""
+def _group(group: str) -> dict[str, EntryPoint]:
     found: dict[str, EntryPoint] = {}
-    for point in entry_points(group=GROUP):
+    for point in entry_points(group=group):
         found.setdefault(point.name, point)
     return found
+
+
+def installed() -> dict[str, EntryPoint]:
+    """Every installed suite's entry point, by name (the first one wins if two packages use a name)."""
+    return _group(GROUP)
+
+
+def installed_commands() -> dict[str, EntryPoint]:
+    """Every extra command an installed package declares, by name."""
+    return _group(COMMANDS_GROUP)
 
 
 def suite_names() -> list[str]:
@@ -34,4 +45,4 @@ def suite_names() -> list[str]:
 def forget() -> None:
     """Forget registered names and the cached entry points (for tests)."""
     registered_names.clear()
-    installed.cache_clear()
+    _group.cache_clear()

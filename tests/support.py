@@ -56,13 +56,14 @@ def serve(routes: RouteTable, *, default: Route | None = None) -> Iterator[Local
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        request_body = b""
 
         def _answer(self) -> None:
             path = self.path.split("?", 1)[0]
             seen.append((self.command, self.path))
             length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
+            # Kept for route functions that need what was posted.
+            self.request_body = self.rfile.read(length) if length else b""
             entry = routes.get(path, fallback)
             route = entry(self) if callable(entry) else entry
             if route.delay:
@@ -120,3 +121,32 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def install_plugin(site: Path, source: Path, module: str, entry_points: Mapping[str, str]) -> dict[str, str]:
+    """Install `source` as module `module` of a distribution in `site` (a dist-info with `entry_points`,
+    group → "name = module:Class" lines); returns the environment that puts it on the path."""
+    site.mkdir(parents=True, exist_ok=True)
+    (site / f"{module}.py").write_text(source.read_text())
+    info = site / f"{module}-0.1.dist-info"
+    info.mkdir(exist_ok=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {module}\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("".join(f"[{group}]\n{line}\n" for group, line in entry_points.items()))
+    path = os.pathsep.join(filter(None, [str(site), str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]))
+    return {"PYTHONPATH": path}
+
+
+def session_processes(session: int) -> list[int]:
+    """The live processes of a session (a process started with start_new_session=True leads its own)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command name: state, ppid, pgrp, session; zombies are already gone as processes.
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found

@@ -609,7 +609,7 @@ def _journey_progress(journey: Journey, records: list[PageRecord]) -> str:
     return message + (f"; {failed[-1].error}" if failed else "")
 
 
-def _storage_state(configured: str | None) -> str | None:
+def storage_state_path(configured: str | None) -> str | None:
     """The storage-state file to log in with, checked before the browser starts."""
     if not configured:
         return None
@@ -633,7 +633,7 @@ def gather(context: GatherContext) -> None:
     settings = context.settings_as(AccessibilitySettings, "accessibility")
     axe = locate_axe_script(settings.axe_script)
     # golive's own sign-in (auth) gives the session unless this suite names a storage state of its own.
-    storage_state = _storage_state(settings.storage_state) or context.target.storage_state
+    storage_state = storage_state_path(settings.storage_state) or context.target.storage_state
     run = AuditRun(context, axe)
     try:
         asyncio.run(_run_browser(run, storage_state))

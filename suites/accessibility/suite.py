@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from harness.artifacts import Artifacts
 from harness.models import SuiteResult
-from harness.suite import GatherContext, JudgeContext, Suite
+from harness.suite import GatherContext, GatherError, JudgeContext, Suite
 from harness.suite_defaults import packaged_defaults
 from suites.accessibility.evaluate import evaluate
-from suites.accessibility.gather import gather
+from suites.accessibility.gather import gather, storage_state_path
 from suites.accessibility.report import accessibility_blocks
 from suites.accessibility.settings import AccessibilitySettings
 
@@ -30,6 +30,14 @@ class AccessibilitySuite(Suite):
         "by_impact.critical": "a11y crit",
         "by_impact.serious": "a11y serious",
     }
+
+    def config_problems(self, settings: Any) -> list[str]:
+        """A configured storage-state file must exist and hold a browser session."""
+        try:
+            storage_state_path(settings.storage_state)
+        except GatherError as error:
+            return [str(error)]
+        return []
 
     def gather(self, context: GatherContext) -> Artifacts:
         """Audit every page in a real browser; keep axe's results and the page index."""

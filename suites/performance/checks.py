@@ -158,10 +158,19 @@ def abort_check(abort: Mapping[str, Any]) -> Check:
 def unmeasurable(total: EndpointStats, errors: ErrorsRecord) -> Check | None:
     """An `error` check when the run measured nothing about the service; None when it did."""
     if total.requests == 0:
-        message = "no requests were sent"
         if errors.exceptions:
             first = errors.exceptions[0]
-            message += f"; the user code raised {len(errors.exceptions)} kind(s) of exception, e.g. {first.get('msg')}"
+            message = (
+                f"no request completed: the user code raised {len(errors.exceptions)} kind(s) of exception, "
+                f"e.g. {first.get('msg')}"
+            )
+        else:
+            # Locust counts a request when its answer is complete: a target that takes connections and never
+            # answers looks exactly like one that was never asked.
+            message = (
+                "no request completed during the load test: the target answered none in time (or none could be "
+                "sent); check that it responds, e.g. with curl, and performance.duration"
+            )
         return Check("requests", Status.ERROR, message, 0)
     answered = total.requests - total.failures
     connection_failures = sum(group.occurrences for group in errors.groups if group.is_connection_error)

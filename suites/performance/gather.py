@@ -138,8 +138,9 @@ def build_spec(context: GatherContext) -> LocustSpec:
 def worker_command(settings: PerformanceSettings, spec: LocustSpec) -> str:
     """The command to run on each external worker machine (`expect_workers`); it never contains a secret.
 
-    The workers run the same locustfile with the same parameters (environment variables). Headers are secrets, so
-    they are named, not printed: export GOLIVE_PERF_HEADERS on the worker (a JSON object) before running it.
+    The workers run their own golive's locustfile (or a copy of the user's, named by file name) with the same
+    parameters (environment variables). Headers are secrets, so they are named, not printed: export
+    GOLIVE_PERF_HEADERS on the worker (a JSON object) before running it.
     """
     host = settings.master_bind_host if settings.master_bind_host not in _ANY_ADDRESS else socket.gethostname()
     names = [protocol.ENV_TARGET_URL, protocol.ENV_THINK_TIME, protocol.ENV_USER_CLASS, protocol.ENV_LOGIN_URL]
@@ -151,8 +152,9 @@ def worker_command(settings: PerformanceSettings, spec: LocustSpec) -> str:
         assignments.pop()
         secret_bearing.append(protocol.ENV_SCENARIOS)
     assignments += [f'{name}="${name}"' for name in secret_bearing]
-    command = ["locust", "--worker", "--master-host", host, "--master-port", str(settings.master_port)]
-    command += ["-f", str(spec.locustfile)]
+    command = ["golive", "worker", "--master-host", host, "--master-port", str(settings.master_port)]
+    if settings.locustfile is not None:
+        command += ["--locustfile", Path(settings.locustfile).name]
     return " ".join([*assignments, *(shlex.quote(part) for part in command)])
 
 
@@ -226,7 +228,10 @@ def gather(context: GatherContext) -> None:
     if plan.staged:
         starting = f"starting {plan.describe()}"
     else:
-        how = "workers " + str(settings.workers) if settings.workers != 1 else "one process"
+        if settings.expect_workers is not None:
+            how = f"a master for {settings.expect_workers} external worker(s)"
+        else:
+            how = "workers " + str(settings.workers) if settings.workers != 1 else "one process"
         starting = f"starting {plan.users} users for {plan.seconds:g}s ({settings.shape}; {how})"
     if settings.expect_workers is not None:
         # One line: the console throttles progress, and this is the line the operator must not miss.

@@ -16,6 +16,7 @@ It does what Locust's flags cannot:
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import sys
@@ -70,14 +71,33 @@ def snapshot(environment: Environment) -> dict[str, Any]:
     return {"t": time.time(), "users": runner.user_count if runner is not None else 0, "entries": entries}
 
 
+# Recent (time, requests) pairs of the progress samples: throughput is measured over this window.
+_RECENT: collections.deque[tuple[float, int]] = collections.deque()
+_WINDOW_SECONDS = 10.0
+
+
+def _throughput(requests: int, fallback: float) -> float:
+    """Requests per second over the last ten seconds of samples. Locust's own rolling figure reads 0.0 on a
+    distributed master (its per-second counters come from the workers' clocks), and workers report in
+    batches every few seconds, so a window of totals is what reads steadily in every mode."""
+    now = time.monotonic()
+    _RECENT.append((now, requests))
+    while len(_RECENT) > 2 and now - _RECENT[1][0] >= _WINDOW_SECONDS:
+        _RECENT.popleft()
+    oldest_t, oldest_n = _RECENT[0]
+    if now - oldest_t <= 0:
+        return fallback
+    return max(0.0, (requests - oldest_n) / (now - oldest_t))
+
+
 def progress_sample(environment: Environment) -> dict[str, Any]:
-    """The current figures: users running, requests per second (Locust's rolling window), p95, totals."""
+    """The current figures: users running, requests per second since the last sample, p95, totals."""
     total = environment.stats.total
     runner = environment.runner
     p95 = total.get_current_response_time_percentile(0.95) if total.num_requests else None
     sample = {
         "users": runner.user_count if runner is not None else 0,
-        "rps": round(float(total.current_rps), 1),
+        "rps": round(_throughput(total.num_requests, float(total.current_rps)), 1),
         "p95_ms": p95,
         "requests": total.num_requests,
         "failures": total.num_failures,

@@ -8,10 +8,10 @@ from typing import Any, ClassVar
 
 from harness.artifacts import Artifacts
 from harness.models import SuiteResult
-from harness.suite import GatherContext, JudgeContext, Suite
+from harness.suite import GatherContext, GatherError, JudgeContext, Suite
 from harness.suite_defaults import packaged_defaults
 from suites.performance.evaluate import judge_artifacts
-from suites.performance.gather import gather
+from suites.performance.gather import gather, resolve_locustfile
 from suites.performance.load import load_saved
 from suites.performance.settings import PerformanceSettings
 
@@ -30,6 +30,14 @@ class PerformanceSuite(Suite):
     def active_traffic(self, settings: Any) -> str | None:
         """A load test always sends load."""
         return "load tests"
+
+    def config_problems(self, settings: Any) -> list[str]:
+        """A configured locustfile must exist."""
+        try:
+            resolve_locustfile(settings)
+        except GatherError as error:
+            return [str(error)]
+        return []
 
     def gather(self, context: GatherContext) -> Artifacts:
         """Run Locust against the target (loopback or target.allowed_hosts only); keep its results."""

@@ -62,6 +62,15 @@ class SecuritySuite(Suite):
         """A full scan attacks the target; a baseline scan only looks."""
         return "active scans" if getattr(settings, "mode", "") == "full" else None
 
+    def config_problems(self, settings: Any) -> list[str]:
+        """A configured rules file must exist and parse."""
+        if settings.rules_file:
+            try:
+                load_rules(settings.rules_file)
+            except RulesFileError as error:
+                return [str(error)]
+        return []
+
     def gather(self, context: GatherContext) -> Artifacts:
         """Probe the target for hygiene problems, then scan it with ZAP; keep both, whatever happened."""
         settings = context.settings_as(SecuritySettings, self.name)

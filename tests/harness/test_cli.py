@@ -57,7 +57,9 @@ def test_default_config_file_is_found(tmp_path: Path) -> None:
 
 def test_config_check_masks_secrets(tmp_path: Path) -> None:
     config = tmp_path / "golive.toml"
-    config.write_text('[target]\nheaders = { Authorization = "Bearer ${GOLIVE_TEST_TOKEN}" }\n')
+    config.write_text(
+        '[target]\nurl = "http://127.0.0.1:8000"\nheaders = { Authorization = "Bearer ${GOLIVE_TEST_TOKEN}" }\n'
+    )
     done = run_golive("config", "check", "--config", str(config), cwd=tmp_path, env={"GOLIVE_TEST_TOKEN": "zzz-top"})
     assert done.returncode == 0, done.stderr
     assert "zzz-top" not in done.stdout + done.stderr

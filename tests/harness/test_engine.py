@@ -12,9 +12,10 @@ from pydantic import BaseModel, ConfigDict
 
 from harness import registry
 from harness.artifacts import Artifacts
+from harness.cli import main
 from harness.engine import RunPlan, execute_evaluation, execute_run, load_saved_run
 from harness.events import Event, RunFinished, SuiteFinished, SuiteProgressed
-from harness.models import Check, Status, SuiteResult, Verdict
+from harness.models import Check, RunResult, Status, SuiteResult, Verdict
 from harness.redaction import Redactor
 from harness.reporters import ReportWriter
 from harness.settings import GoliveConfig
@@ -179,13 +180,20 @@ def test_secrets_are_masked_in_artifacts_progress_and_reports(
     assert progress == ["measuring with ***"]
 
 
+def recorded_run(
+    make_config: Callable[..., GoliveConfig], install_suites: Callable[..., None], out_dir: Path, value: int
+) -> RunResult:
+    """A finished run of one in-test suite that measured `value`, with its reports written."""
+    install_suites({"performance": measure(value)})
+    with serve({"/": Route("ok")}) as server:
+        writer = ReportWriter(Redactor())
+        return execute_run(plan(make_config(target=server.url), out_dir, ("performance",)), writer.handle)
+
+
 def test_evaluate_rejudges_saved_artifacts_with_a_new_config(
     make_config: Callable[..., GoliveConfig], install_suites: Callable[..., None], out_dir: Path, today: dt.date
 ) -> None:
-    install_suites({"performance": measure(50)})
-    with serve({"/": Route("ok")}) as server:
-        writer = ReportWriter(Redactor())
-        first = execute_run(plan(make_config(target=server.url), out_dir, ("performance",)), writer.handle)
+    first = recorded_run(make_config, install_suites, out_dir, 50)
     assert first.verdict is Verdict.NOT_READY  # 50 > the default limit of 10
     run_dir = out_dir / first.run_id
     saved = load_saved_run(run_dir)
@@ -204,10 +212,7 @@ def test_load_saved_run_rejects_a_folder_without_result(tmp_path: Path) -> None:
 def test_a_run_folder_written_with_schema_1_is_still_evaluated(
     make_config: Callable[..., GoliveConfig], install_suites: Callable[..., None], out_dir: Path, today: dt.date
 ) -> None:
-    install_suites({"performance": measure(50)})
-    with serve({"/": Route("ok")}) as server:
-        writer = ReportWriter(Redactor())
-        first = execute_run(plan(make_config(target=server.url), out_dir, ("performance",)), writer.handle)
+    first = recorded_run(make_config, install_suites, out_dir, 50)
     run_dir = out_dir / first.run_id
     # What golive wrote before reasons became objects: schema 1, each reason one string.
     old = json.loads((run_dir / "result.json").read_text())
@@ -228,3 +233,41 @@ def test_a_saved_result_of_an_unknown_schema_is_refused(tmp_path: Path) -> None:
     (tmp_path / "result.json").write_text(json.dumps({"schema_version": 99}))
     with pytest.raises(ValueError, match="schema_version 99; this golive reads 1 or 2"):
         load_saved_run(tmp_path)
+
+
+def test_evaluate_reads_golive_toml_and_never_keeps_an_earlier_override(
+    make_config: Callable[..., GoliveConfig],
+    install_suites: Callable[..., None],
+    out_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    install_suites({"performance": measure(50)})
+    with serve({"/": Route("ok")}) as server:
+        first = execute_run(
+            plan(make_config(target=server.url), out_dir, ("performance",)), ReportWriter(Redactor()).handle
+        )
+    run_dir = out_dir / first.run_id
+    folder = tmp_path / "work"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    assert main(["evaluate", str(run_dir), "--set", "performance.limit=100"]) == 0
+    evaluated = json.loads((run_dir / "result.json").read_text())
+    assert evaluated["evaluated_at"] and evaluated["config"]["performance"]["limit"] == 100
+    # The override was for that evaluation only: the run's own config (limit 10) is what the next one starts from.
+    assert main(["evaluate", str(run_dir)]) == 1
+    assert json.loads((run_dir / "config.json").read_text())["performance"]["limit"] == 10
+    # ./golive.toml is read, as the command's help says.
+    (folder / "golive.toml").write_text("[performance]\nlimit = 60\n")
+    assert main(["evaluate", str(run_dir)]) == 0
+
+
+def test_a_waiver_that_matched_nothing_is_noted(
+    make_config: Callable[..., GoliveConfig], install_suites: Callable[..., None], out_dir: Path
+) -> None:
+    install_suites({"performance": measure(5)})
+    waiver = 'waivers=[{rule="imagealt", url="*/start", reason="typo in the rule", expires=2099-01-01}]'
+    with serve({"/": Route("ok")}) as server:
+        result = execute_run(plan(make_config(waiver, target=server.url), out_dir, ("performance",)), Collector())
+    notes = [reason.message for reason in result.reasons if reason.status is None]
+    assert "waiver for rule imagealt on */start matched no finding in this run; check its rule and URL" in notes

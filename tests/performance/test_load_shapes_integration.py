@@ -181,23 +181,16 @@ def test_master_waits_for_an_external_worker_and_prints_its_command(limited: Loc
                 line = lines.get(timeout=1)
             except queue.Empty:
                 continue
-            if "locust --worker" in line:
+            if "golive worker" in line:
                 printed = line.split(" run: ", 1)[1].strip()
         assert printed, "golive did not print the worker command"
         words = shlex.split(printed)
-        split = words.index("locust")
+        split = words.index("golive")
         env = dict(word.split("=", 1) for word in words[:split])
-        assert words[split : split + 6] == [
-            "locust",
-            "--worker",
-            "--master-host",
-            "127.0.0.1",
-            "--master-port",
-            str(port),
-        ]
-        # The worker runs exactly what was printed (with this interpreter's Locust).
+        assert words[split:] == ["golive", "worker", "--master-host", "127.0.0.1", "--master-port", str(port)]
+        # The worker runs exactly what was printed, as `golive worker` of this installation.
         worker = subprocess.Popen(
-            [sys.executable, "-m", "locust", *words[split + 1 :]],
+            [sys.executable, "-m", "harness", *words[split + 1 :]],
             env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
         assert golive.wait(timeout=90) == 0

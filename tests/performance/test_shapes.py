@@ -152,18 +152,20 @@ def test_worker_command_names_secrets_without_printing_them(tmp_path: Path, make
     assert "top-secret" not in command
     words = shlex.split(command)
     assert "GOLIVE_PERF_HEADERS=$GOLIVE_PERF_HEADERS" in command.replace('"', "")
-    start = words.index("locust")
-    assert words[start:] == [
-        "locust",
-        "--worker",
-        "--master-host",
-        "10.1.2.3",
-        "--master-port",
-        "5600",
-        "-f",
-        str(BUILTIN_LOCUSTFILE),
-    ]
+    start = words.index("golive")
+    # Nothing of this machine's files: the worker runs its own golive's locustfile.
+    assert words[start:] == ["golive", "worker", "--master-host", "10.1.2.3", "--master-port", "5600"]
+    assert str(tmp_path) not in command and str(BUILTIN_LOCUSTFILE.parent) not in command
     assert 'GOLIVE_PERF_PATHS=["/a b"]' in words
+
+
+def test_worker_command_names_a_users_locustfile_by_its_file_name(tmp_path: Path, make_config: MakeConfig) -> None:
+    own = tmp_path / "journeys.py"
+    own.write_text("")
+    config = make_config("performance.expect_workers=1", f'performance.locustfile="{own}"')
+    spec = LocustSpec("http://127.0.0.1:8000", own, 5, 1, 20, 1, tmp_path, 60, env={})
+    words = shlex.split(worker_command(config.performance, spec))
+    assert words[-2:] == ["--locustfile", "journeys.py"]
 
 
 def test_progress_names_the_stage_and_the_abort() -> None:

@@ -60,7 +60,10 @@ def test_an_installed_suite_config_is_validated_like_a_builtin_one(
     typo = run_golive("config", "check", "--set", "statuses.max_failure=1", cwd=tmp_path, env=installed_plugin)
     assert typo.returncode == 3
     assert "statuses.max_failure" in typo.stderr
-    shown = run_golive("config", "check", "--set", "statuses.max_failures=2", cwd=tmp_path, env=installed_plugin)
+    target = 'target.url="http://127.0.0.1:8000"'
+    shown = run_golive(
+        "config", "check", "--set", target, "--set", "statuses.max_failures=2", cwd=tmp_path, env=installed_plugin
+    )
     assert shown.returncode == 0, shown.stderr
     assert json.loads(shown.stdout)["statuses"] == {"paths": ["/"], "max_failures": 2}
 
