@@ -17,7 +17,7 @@ from typing import Any
 
 from harness import __version__
 from harness.artifacts import GATHER_STATE, Artifacts
-from harness.auth.session import SessionKeeper, SignInFailed, mark_lost
+from harness.auth.session import SessionKeeper, SignInFailed, lost_during, mark_lost
 from harness.comparison import compare
 from harness.events import (
     Event,
@@ -411,6 +411,15 @@ def _judge_saved(name: str, artifact_dir: Path, config: GoliveConfig, today: dt.
     return judge_suite(suite, str(error) if error else None, artifacts, context)
 
 
+def _lost_sessions(run_dir: Path) -> dict[str, str]:
+    """The suites of a saved run during which the session was lost (from its auth.json), with what was seen."""
+    try:
+        record = json.loads((run_dir / AUTH_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return lost_during(record) if isinstance(record, dict) else {}
+
+
 def execute_evaluation(
     run_dir: Path,
     saved: dict[str, Any],
@@ -423,12 +432,16 @@ def execute_evaluation(
     requested = tuple(name for name in suite_names() if (run_dir / "artifacts" / name / GATHER_STATE).exists())
     emit(RunStarted(saved["run_id"], saved.get("target", ""), requested, run_dir, evaluate_only=True))
     results: dict[str, SuiteResult] = {}
+    lost = _lost_sessions(run_dir)
     for name in suite_names():
         if name not in requested:
             results[name] = skipped_suite(name, "not run in this run")
             continue
         began = time.monotonic()
         results[name] = _judge_saved(name, run_dir / "artifacts" / name, config, today)
+        if name in lost:
+            # The artifacts may cover logged-out pages: judging them again does not make that go away.
+            results[name] = mark_lost(results[name], _activity(name), config.auth.lost, lost[name])
         emit(SuiteFinished(name, results[name], time.monotonic() - began))
     identity = RunIdentity(
         saved["run_id"],

@@ -42,6 +42,15 @@ def mark_lost(result: SuiteResult, activity: str, policy: str, seen: str = "") -
     return replace(result, checks=(*result.checks, lost), notes=notes)
 
 
+def lost_during(record: dict[str, Any]) -> dict[str, str]:
+    """From a run's auth.json record: the suites after which the session check failed, with what it saw."""
+    return {
+        str(check.get("after")): str(check.get("seen", ""))
+        for check in record.get("checks", [])
+        if isinstance(check, dict) and check.get("after") != "sign-in" and not check.get("passed")
+    }
+
+
 class SessionKeeper:
     """Signs in, checks the session, and cleans up; one per run, only when `[auth]` is configured."""
 
@@ -101,4 +110,4 @@ class SessionKeeper:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-__all__ = ["SESSION_CHECK_ID", "SessionKeeper", "SignInFailed", "lost_message", "mark_lost"]
+__all__ = ["SESSION_CHECK_ID", "SessionKeeper", "SignInFailed", "lost_during", "lost_message", "mark_lost"]

@@ -168,6 +168,10 @@ def test_a_session_lost_during_a_suite_marks_it_and_signs_in_again(
     assert login_app.logins == 2  # signed in again once
     if lost == "error":
         assert done.returncode == 2 and result["verdict"] == "INCONCLUSIVE", done.stdout
+        # Judging the saved artifacts again keeps the mark: they may still cover logged-out pages.
+        again = run_golive("evaluate", str(tmp_path / "out" / "latest"), cwd=REPO_ROOT, timeout=120)
+        assert again.returncode == 2, again.stdout + again.stderr
+        assert "security: the session was lost during the security scan" in again.stdout
     else:
         assert result["verdict"] != "INCONCLUSIVE", done.stdout
     assert "security: the session was lost during the security scan" in done.stdout
