@@ -88,6 +88,22 @@ async def landing_in_browser(page: Page, requested: str, login_url: str) -> str 
     return landing_message(classify_landing(requested, final, login_url, fields), final)
 
 
+def redirected_request_problem(requested: str, final: str, login_url: str, text: str | None) -> str | None:
+    """Why a request (no browser: a load test's) that ended on `final` did not get its page, or None.
+
+    `text` is the body of the page reached; its password fields are counted only when that can decide anything.
+    """
+    if not final or path_of(final) == path_of(requested):
+        return None
+    fields = None if login_url else count_password_fields(text or "")
+    landing = classify_landing(requested, final, login_url, fields)
+    if landing is Landing.LOGIN:
+        return REDIRECTED_TO_LOGIN
+    if landing is Landing.NEEDS_REVIEW:
+        return "redirected to a form with several password fields (a sign-in page?)"
+    return None
+
+
 def is_logout(url: str, patterns: Sequence[str]) -> bool:
     """Whether `url` (or a path) matches one of the shell-style logout path patterns."""
     path = path_of(url)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from locust import FastHttpUser, HttpUser, User, between, constant
 
-from harness.auth.login_page import REDIRECTED_TO_LOGIN, Landing, classify_landing, count_password_fields
+from harness.auth.login_page import redirected_request_problem
 from suites.performance.protocol import (
     ENV_HEADERS,
     ENV_LOGIN_URL,
@@ -48,14 +48,8 @@ def login_landing(response: Any, requested: str, login_url: str) -> str | None:
     """
     final = str(getattr(response, "url", "") or "")
     if not final or urlsplit(final).path == urlsplit(requested).path:
-        return None
-    fields = None if login_url else count_password_fields(getattr(response, "text", None) or "")
-    landing = classify_landing(requested, final, login_url, fields)
-    if landing is Landing.LOGIN:
-        return REDIRECTED_TO_LOGIN
-    if landing is Landing.NEEDS_REVIEW:
-        return "redirected to a form with several password fields (a sign-in page?)"
-    return None
+        return None  # the common case: the body is not even decoded
+    return redirected_request_problem(requested, final, login_url, getattr(response, "text", None))
 
 
 def send(user: FastHttpUser | HttpUser, method: str, path: str, name: str, options: dict[str, Any]) -> None:
