@@ -10,7 +10,7 @@ import pytest
 
 from harness.auth.check import run_check
 from harness.auth.session import SessionKeeper
-from harness.auth.settings import AuthSettings
+from harness.auth.settings import AuthCheck, AuthSettings
 from harness.auth.signin import SignInFailed, session_from_state_file, sign_in_with_browser
 from harness.config_loader import load_config
 from harness.redaction import Redactor
@@ -19,6 +19,7 @@ from tests.auth.app import ACCOUNT_TITLE, LoginApp, running_app
 
 pytestmark = pytest.mark.integration
 PASSWORD = "canary-Pw-5521-xyzzy"
+CHECK = AuthCheck(url="/account/", expect_text=ACCOUNT_TITLE)
 
 
 def settings(password: str = PASSWORD, username_field: str = "#username") -> AuthSettings:
@@ -31,7 +32,7 @@ def settings(password: str = PASSWORD, username_field: str = "#username") -> Aut
                 {"fill": "#password", "value": password},
                 {"click": "#sign-in"},
             ],
-            "check": {"url": "/account/", "expect_text": ACCOUNT_TITLE},
+            "check": CHECK.model_dump(),
         }
     )
 
@@ -53,7 +54,7 @@ def test_signing_in_keeps_the_session_cookie_and_a_private_storage_state(
     assert stat.S_IMODE((tmp_path / "state.json").stat().st_mode) == 0o600
     # The storage state holds the same session for a browser; read back, it gives the same cookies.
     assert session_from_state_file(session.storage_state, target).cookies == session.cookies
-    outcome = run_check(settings().check, target.with_session(session.cookies, session.storage_state), 10)  # type: ignore[arg-type]
+    outcome = run_check(CHECK, target.with_session(session.cookies, session.storage_state), 10)
     assert outcome.passed, outcome
 
 
@@ -87,7 +88,7 @@ def test_the_check_sees_the_login_page_once_the_session_is_gone(app: tuple[Login
     session = sign_in_with_browser(settings(), target, "", tmp_path / "state.json")
     signed = target.with_session(session.cookies, session.storage_state)
     login_app.expire_all()
-    outcome = run_check(settings().check, signed, 10)  # type: ignore[arg-type]
+    outcome = run_check(CHECK, signed, 10)
     assert not outcome.passed
     assert outcome.problem == f"GET {target.url}/account/ was redirected to the login page"
     assert outcome.seen == f"{target.url}/login/?next=/account/ (HTTP 200, titled 'Sign in')"
