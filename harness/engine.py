@@ -17,7 +17,8 @@ from typing import Any
 
 from harness import __version__
 from harness.artifacts import GATHER_STATE, Artifacts
-from harness.auth.session import SessionKeeper, SignInFailed, lost_during, mark_lost
+from harness.auth.hooks import SignedInRun, activity, lost_sessions
+from harness.auth.session import SessionKeeper, mark_lost
 from harness.comparison import compare
 from harness.events import (
     Event,
@@ -44,8 +45,6 @@ from harness.waivers import unused_waivers
 INTERRUPTED = "the run was interrupted (Ctrl-C or SIGTERM) before this suite finished"
 READABLE_SCHEMAS = (1, SCHEMA_VERSION)
 RUN_CONFIG = "config.json"
-# What signing in did, in the run folder: cookie names and what each check of the session saw (no values).
-AUTH_RECORD = "auth.json"
 
 
 @dataclass(frozen=True)
@@ -259,64 +258,6 @@ class _SuiteRunner:
         return self.finish(suite, gathered)
 
 
-def _activity(name: str) -> str:
-    """How a message names what suite `name` does ("the security scan")."""
-    try:
-        return get_suite(name).activity or f"the {name} suite"
-    except Exception:  # a suite that cannot load has said so in its own result
-        return f"the {name} suite"
-
-
-class _SignedInRun:
-    """The engine's side of signing in: before the suites, and a check of the session after each one."""
-
-    def __init__(self, keeper: SessionKeeper | None, runner: _SuiteRunner) -> None:
-        self.keeper = keeper
-        self.runner = runner
-
-    def start(self) -> str | None:
-        """Sign in (when configured); the one-line reason no suite can run, or None."""
-        if self.keeper is None:
-            return None
-        try:
-            self.runner.target = self.keeper.sign_in(self.runner.target)
-        except SignInFailed as error:
-            return f"could not sign in, so no suite ran: {self.runner.redactor.text(str(error))}"
-        return None
-
-    def after(self, name: str, result: SuiteResult) -> tuple[SuiteResult, str | None]:
-        """Check the session after suite `name`; if it was lost, mark the result and sign in again once.
-
-        Returns the result and, when signing in again failed, the reason the next suites cannot run.
-        """
-        keeper = self.keeper
-        if keeper is None:
-            return result, None
-        outcome = keeper.check(self.runner.target, after=name)
-        if outcome.passed:
-            self.runner.progress_of("auth", f"session still signed in after {name}")
-            return result, None
-        activity = _activity(name)
-        self.runner.progress_of("auth", self.runner.redactor.text(outcome.describe(f"after {name}, the check")))
-        marked = mark_lost(result, activity, keeper.settings.lost, self.runner.redactor.text(outcome.seen))
-        try:
-            self.runner.target = keeper.sign_in(self.runner.target)
-        except SignInFailed as error:
-            reason = f"the session was lost during {activity} and signing in again failed: {error}"
-            return marked, self.runner.redactor.text(reason)
-        return marked, None
-
-    def finish(self, run_dir: Path) -> None:
-        """Save what the sign-in did (cookie names, what each check saw), then delete the storage state."""
-        if self.keeper is None:
-            return
-        try:
-            text = json.dumps(self.keeper.record, indent=2)
-            write_atomic(run_dir / AUTH_RECORD, self.runner.redactor.text(text))
-        finally:
-            self.keeper.close()
-
-
 def execute_run(plan: RunPlan, emit: Callable[[Event], None], redactor: Redactor | None = None) -> RunResult:
     """Run the plan end to end and return the result; the RunFinished event carries it to the reporters.
 
@@ -334,7 +275,7 @@ def execute_run(plan: RunPlan, emit: Callable[[Event], None], redactor: Redactor
     runner = _SuiteRunner(plan, run_dir, redactor, emit)
     emit(RunStarted(run_id, runner.target.url, plan.suites, run_dir))
     keeper = SessionKeeper.for_config(plan.config, redactor, lambda message: runner.progress_of("auth", message))
-    signed_in = _SignedInRun(keeper, runner)
+    signed_in = SignedInRun(keeper, runner)
 
     results: dict[str, SuiteResult] = {
         name: skipped_suite(name, "not requested") for name in suite_names() if name not in plan.suites
@@ -411,15 +352,6 @@ def _judge_saved(name: str, artifact_dir: Path, config: GoliveConfig, today: dt.
     return judge_suite(suite, str(error) if error else None, artifacts, context)
 
 
-def _lost_sessions(run_dir: Path) -> dict[str, str]:
-    """The suites of a saved run during which the session was lost (from its auth.json), with what was seen."""
-    try:
-        record = json.loads((run_dir / AUTH_RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return lost_during(record) if isinstance(record, dict) else {}
-
-
 def execute_evaluation(
     run_dir: Path,
     saved: dict[str, Any],
@@ -432,7 +364,7 @@ def execute_evaluation(
     requested = tuple(name for name in suite_names() if (run_dir / "artifacts" / name / GATHER_STATE).exists())
     emit(RunStarted(saved["run_id"], saved.get("target", ""), requested, run_dir, evaluate_only=True))
     results: dict[str, SuiteResult] = {}
-    lost = _lost_sessions(run_dir)
+    lost = lost_sessions(run_dir)
     for name in suite_names():
         if name not in requested:
             results[name] = skipped_suite(name, "not run in this run")
@@ -441,7 +373,7 @@ def execute_evaluation(
         results[name] = _judge_saved(name, run_dir / "artifacts" / name, config, today)
         if name in lost:
             # The artifacts may cover logged-out pages: judging them again does not make that go away.
-            results[name] = mark_lost(results[name], _activity(name), config.auth.lost, lost[name])
+            results[name] = mark_lost(results[name], activity(name), config.auth.lost, lost[name])
         emit(SuiteFinished(name, results[name], time.monotonic() - began))
     identity = RunIdentity(
         saved["run_id"],
