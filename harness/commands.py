@@ -98,7 +98,7 @@ def _run_plan(plan: RunPlan) -> int:
     redactor = Redactor(plan.secrets)
     # The console goes last: the verdict is printed once the reports exist, and a closed pipe cannot stop them.
     handlers: list[EventHandler] = [ReportWriter(redactor), HistoryRecorder(HistoryStore(plan.out_dir), redactor)]
-    emit = Emitter([*handlers, Console(), Notifier(plan.config.notify.webhook, redactor)])
+    emit = Emitter([*handlers, Console(redactor=redactor), Notifier(plan.config.notify.webhook, redactor)])
     result = execute_run(plan, emit, redactor)
     return exit_code_for(result)
 
@@ -126,7 +126,7 @@ def command_evaluate(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     redactor = Redactor(loaded.secrets)
     history = HistoryRecorder(HistoryStore(run_dir.parent), redactor)
-    emit = Emitter([ReportWriter(redactor), history, Console()])
+    emit = Emitter([ReportWriter(redactor), history, Console(redactor=redactor)])
     result = execute_evaluation(run_dir, saved, loaded.config, dt.date.today(), emit, loaded.secrets)
     return _EXIT_FOR_VERDICT[result.verdict]
 

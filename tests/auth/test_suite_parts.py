@@ -3,6 +3,7 @@ test leaves out and counts as failed, and which suites a saved run lost its sess
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -10,6 +11,9 @@ from harness.auth.login_page import redirected_request_problem
 from harness.auth.session import lost_during
 from harness.auth.signin import cookies_for
 from harness.config_loader import load_config
+from harness.console import Console
+from harness.events import SuiteProgressed
+from harness.redaction import Redactor
 from harness.target import Target
 from suites.performance import protocol
 from suites.performance.gather import locust_environment, logout_requests, scenarios_json
@@ -88,3 +92,12 @@ def test_the_login_page_is_the_first_goto_when_login_url_is_not_given() -> None:
         environ={},
     ).config
     assert Target.from_config(config).login_url == "http://127.0.0.1:8000/signin"
+
+
+def test_the_console_masks_a_secret_learnt_after_it_started() -> None:
+    redactor = Redactor()
+    progress = io.StringIO()
+    console = Console(progress=progress, verdict=io.StringIO(), redactor=redactor)
+    redactor.add(["session-cookie-1234"])
+    console.handle(SuiteProgressed("auth", "Cookie: sessionid=session-cookie-1234"))
+    assert progress.getvalue() == "[auth] Cookie: sessionid=***\n"
