@@ -299,8 +299,9 @@ def execute_run(plan: RunPlan, emit: Callable[[Event], None], redactor: Redactor
     ordered = {name: results[name] for name in suite_names() if name in results}
     identity = RunIdentity(run_id, runner.target.url, utc_timestamp(now), plan.profile, interrupted)
     result = _conclude(identity, ordered, plan.config, redactor, plan.out_dir)
-    if latest_problem is not None:
-        result = replace(result, reasons=(*result.reasons, Reason(None, (), latest_problem)))
+    notes = [note for note in (signed_in.summary(), latest_problem) if note is not None]
+    if notes:
+        result = replace(result, reasons=(*result.reasons, *(Reason(None, (), note) for note in notes)))
     emit(RunFinished(result, run_dir))
     return result
 

@@ -83,6 +83,20 @@ class SignedInRun:
             return marked, self.runner.redactor.text(reason)
         return marked, None
 
+    def summary(self) -> str | None:
+        """A note for the verdict: how golive signed in and whether the session held; None without a sign-in."""
+        if self.keeper is None or not self.keeper.record["sign_ins"]:
+            return None
+        record = self.keeper.record
+        checks = [check for check in record["checks"] if check["after"] != "sign-in"]
+        how = record["sign_ins"][0]["how"]
+        lost = [check["after"] for check in checks if not check["passed"]]
+        if lost:
+            again = "; golive signed in again" if len(record["sign_ins"]) > 1 else ""
+            return f"signed in ({how}); the session was lost after {', '.join(lost)}{again}"
+        after = ", ".join(check["after"] for check in checks) or "no suite"
+        return f"signed in ({how}); the session check passed after each suite ({after})"
+
     def finish(self, run_dir: Path) -> None:
         """Save what the sign-in did (cookie names, what each check saw), then delete the storage state."""
         if self.keeper is None:

@@ -99,6 +99,10 @@ def test_every_suite_works_signed_in_and_no_secret_is_written(app: tuple[LoginAp
     assert done.returncode in (0, 1), console
     result = _result(tmp_path)
     assert "[auth] signed in (4 steps in Chromium)" in done.stderr
+    assert (
+        "signed in (4 steps in Chromium); the session check passed after each suite (performance, accessibility, "
+        "security)" in done.stdout
+    )
     # The accessibility audit saw the account page, not the login page, and crawled to the orders page.
     pages = result["suites"]["accessibility"]["details"]["by_page"]
     assert {page["final_url"] for page in pages} >= {f"{url}/account/", f"{url}/account/orders/"}
@@ -166,6 +170,7 @@ def test_a_session_lost_during_a_suite_marks_it_and_signs_in_again(
     assert check["status"] == status
     assert check["message"] == "the session was lost during the security scan; results may cover logged-out pages"
     assert login_app.logins == 2  # signed in again once
+    assert "the session was lost after security; golive signed in again" in done.stdout
     if lost == "error":
         assert done.returncode == 2 and result["verdict"] == "INCONCLUSIVE", done.stdout
         # Judging the saved artifacts again keeps the mark: they may still cover logged-out pages.
