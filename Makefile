@@ -8,11 +8,15 @@ STAMP := $(VENV)/.setup-done
 
 setup: $(STAMP)
 
-# Re-run set-up when the package definition changes; Chromium comes from Debian where apt is available.
+# Re-run set-up when the package definition changes; Chromium and Wapiti come from Debian where apt is available.
+# Wapiti is the security scan's engine when no ZAP is at hand: without it set-up still succeeds, and says so.
 $(STAMP): pyproject.toml
 	@command -v chromium >/dev/null 2>&1 || [ -x /usr/lib/chromium/chromium ] || \
 		{ command -v apt-get >/dev/null 2>&1 && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } || \
 		{ echo "golive: could not install Chromium; install it (e.g. apt-get install chromium) and retry" >&2; exit 1; }
+	@command -v wapiti >/dev/null 2>&1 || \
+		{ command -v apt-get >/dev/null 2>&1 && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wapiti >/dev/null); } || \
+		echo "golive: could not install Wapiti (apt-get install wapiti, or pipx install wapiti3); security scans then need ZAP" >&2
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'

@@ -81,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = config_commands.add_parser("check", help="validate a config file and show what it resolves to")
     _add_config_options(check)
     check.add_argument("--profile", help="also validate with this profile applied")
+
+    checklist = commands.add_parser("checklist", help="the go-live checklist")
+    checklist_commands = checklist.add_subparsers(dest="checklist_command", metavar="SUBCOMMAND", parser_class=_Parser)
+    init = checklist_commands.add_parser("init", help="write the go-live items as a config section to fill in")
+    init.add_argument("--out", type=Path, default=Path("golive.toml"), help="config file to add them to (golive.toml)")
     for name in installed_commands():
         if name not in commands.choices and name not in _BUILTIN_COMMANDS:
             extra = commands.add_parser(
@@ -108,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command == "config" and args.config_command is None:
         build_parser().parse_args(["config", "--help"])
+    if args.command == "checklist" and args.checklist_command is None:
+        build_parser().parse_args(["checklist", "--help"])
     signal.signal(signal.SIGTERM, _raise_interrupt)
     from harness.commands import dispatch
 

@@ -197,6 +197,10 @@ def dispatch(args: argparse.Namespace) -> int:
         return command_demo(args)
     if args.command == "history":
         return command_history(args)
+    if args.command == "checklist":
+        from harness.checklist_init import command_checklist_init
+
+        return command_checklist_init(args)
     if args.command in installed_commands():
         return command_extra(args.command, args.arguments)
     return command_config_check(args)

@@ -126,6 +126,9 @@ class Suite:
     sarif: ClassVar[bool] = False
     # Metric keys (dotted for nested ones) worth a column in `golive history`, with their short labels.
     headline_metrics: ClassVar[Mapping[str, str]] = {}
+    # Go-live topics this suite's checks cover (topic id from harness.golive_list.TOPICS → "measured",
+    # "evidence" or "sign-off"); a result can narrow it per check (see harness.golive_list.CheckCoverage).
+    golive_topics: ClassVar[Mapping[str, str]] = {}
 
     def active_traffic(self, settings: Any) -> str | None:
         """What this suite would send that only an allowed host may receive ("load tests"), or None."""

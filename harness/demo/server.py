@@ -1,7 +1,9 @@
 """The demo web service. Run as `python -m harness.demo.server`; it binds to loopback only.
 
 Its problems are deliberate, so that `golive demo` shows a newcomer what a NOT_READY verdict looks like:
-an image without alt text, a form field without a label, a slow endpoint and no Content-Security-Policy.
+an image without alt text, a form field without a label, a slow endpoint, no Content-Security-Policy, and a
+search page that reflects its query unescaped (a reflected XSS, for a real scanner to find). The service binds to
+127.0.0.1 only, so nothing but this machine can reach the vulnerable page.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import base64
 import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 SLOW_SECONDS = 1.2
 # A fixed port keeps the demo's target URL the same from run to run, so each report can show what changed.
@@ -41,7 +44,8 @@ PAGES = {
         """<h1>Apply for a fishing licence</h1>
 <img src="/logo.png" width="120" height="40">
 <p>Use this service to apply for a rod fishing licence.</p>
-<p><a href="/start">Start now</a></p>""",
+<p><a href="/start">Start now</a></p>
+<p><a href="/search?q=trout">Find a licence</a></p>""",
     ),
     "/start": (
         "Your details",
@@ -66,6 +70,9 @@ class DemoHandler(BaseHTTPRequestHandler):
         if path == "/logo.png":
             self._send(200, _PIXEL, "image/png")
             return
+        if path == "/search":
+            self._search()
+            return
         if path not in PAGES:
             self._send(404, _LAYOUT.format(title="Page not found", body="<h1>Page not found</h1>").encode())
             return
@@ -73,6 +80,12 @@ class DemoHandler(BaseHTTPRequestHandler):
             time.sleep(SLOW_SECONDS)  # the deliberately slow endpoint
         title, body = PAGES[path]
         self._send(200, _LAYOUT.format(title=title, body=body).encode())
+
+    def _search(self) -> None:
+        """The deliberate reflected XSS: the query is written into the page without escaping."""
+        query = parse_qs(urlsplit(self.path).query).get("q", [""])[0]
+        body = f"<h1>Find a licence</h1><p>No licences match {query}.</p>"
+        self._send(200, _LAYOUT.format(title="Find a licence", body=body).encode())
 
     def do_HEAD(self) -> None:
         self._send(200, b"", "text/html; charset=utf-8")

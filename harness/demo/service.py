@@ -15,14 +15,16 @@ _START_TIMEOUT_SECONDS = 15
 
 
 def demo_config_overrides() -> list[str]:
-    """The demo's settings, as `--set` options: a short load, both pages, and no ZAP needed."""
+    """The demo's settings, as `--set` options: a short load, both pages, and a full (active) scan of the
+    loopback demo with whichever engine is installed; with none, the verdict is reached without a scan."""
     return [
         "performance.users=10",
         "performance.spawn_rate=10",
         'performance.duration="15s"',
         'performance.paths=["/", "/start", "/slow"]',
         'accessibility.pages=["/", "/start"]',
-        "security.zap.required=false",
+        'security.mode="full"',
+        "security.required=false",
     ]
 
 

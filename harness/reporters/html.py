@@ -12,7 +12,9 @@ import datetime as dt
 from functools import cache
 from importlib import resources
 
+from harness.golive_list import golive_list_for
 from harness.models import Reason, RunResult, Severity, Status, SuiteResult, Verdict
+from harness.reporters import golive_checklist
 from harness.reporters.html_common import esc, label_for, severity_word, status_badge, table
 from harness.reporters.html_suite import checks_passed, is_skipped, render_suite, suite_anchor
 
@@ -47,6 +49,7 @@ def render_html(result: RunResult) -> str:
         _reasons(result),
         _comparison(result),
         _summary(result),
+        golive_checklist.render_html_section(golive_list_for(result)),
         *(render_suite(suite) for suite in result.suites.values()),
         "</main>",
         _footer(result),
@@ -146,6 +149,7 @@ def _contents(result: RunResult) -> str:
     if result.comparison is not None:
         links.append('<a href="#since">Since the previous run</a>')
     links.append('<a href="#summary">Summary of suites</a>')
+    links.append(f'<a href="#{golive_checklist.ANCHOR}">{golive_checklist.TITLE}</a>')
     links += [f'<a href="#{suite_anchor(name)}">{esc(label_for(name))}</a>' for name in result.suites]
     items = "".join(f"<li>{link}</li>" for link in links)
     return f'<nav class="contents" aria-label="Contents"><h2 class="contents-title">Contents</h2><ul>{items}</ul></nav>'
@@ -225,7 +229,8 @@ def _summary_row(name: str, suite: SuiteResult) -> list[str]:
         if (n := sum(1 for finding in open_findings if finding.severity is severity))
     ]
     shown = str(len(open_findings)) + (f" ({', '.join(worst)})" if worst else "")
-    return [link, status_badge(suite.status), f"{passed} of {counted}", esc(shown), str(waived)]
+    checks = esc(golive_checklist.passed_text(suite, passed, counted))
+    return [link, status_badge(suite.status), checks, esc(shown), str(waived)]
 
 
 def _footer(result: RunResult) -> str:

@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from harness.blocks import KeyFigures
+from harness.golive_list import signed_off_checks
 from harness.models import Check, Status, SuiteResult
+from harness.reporters.golive_checklist import SIGNED_OFF_TAG
 from harness.reporters.html_blocks import key_figures, render_blocks
 from harness.reporters.html_common import (
     esc,
@@ -117,19 +119,20 @@ def _metrics(suite: SuiteResult) -> str:
 def _checks(suite: SuiteResult) -> str:
     if not suite.checks:
         return "<h3>Checks</h3><p>This suite recorded no checks.</p>"
-    rows = [_check_row(check) for check in suite.checks]
+    signed_off = signed_off_checks(suite)
+    rows = [_check_row(check, check.id in signed_off) for check in suite.checks]
     caption = f"{label_for(suite.name)}: checks"
     headers = ["Check", "Status", "Measured", "Limits", "What was found"]
     return "<h3>Checks</h3>" + table(caption, headers, rows, numeric=[False, False, True, False, False])
 
 
-def _check_row(check: Check) -> list[str]:
+def _check_row(check: Check, signed_off: bool = False) -> list[str]:
     name = label_for(check.id)
     shown_name = esc_long(name) if name == check.id else f"{esc_long(name)}<br><code>{esc(check.id)}</code>"
     limits = esc(fmt_threshold(check.threshold, check.id))
     return [
         shown_name,
-        status_badge(check.status),
+        SIGNED_OFF_TAG if signed_off else status_badge(check.status),
         _measured(check.id, check.measured),
         limits,
         esc_long(check.message),

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+from harness.golive_list import golive_list_for
 from harness.models import Check, RunResult, Status
+from harness.reporters.golive_checklist import add_junit_suite
 
 FILE_NAME = "junit.xml"
 
@@ -42,6 +44,8 @@ def render_junit(result: RunResult) -> str:
         for key, value in counts.items():
             element.set(key, str(value))
             totals[key] += value
+    for key, value in add_junit_suite(root, golive_list_for(result)).items():
+        totals[key] += value
     for key, value in totals.items():
         root.set(key, str(value))
     ET.indent(root)

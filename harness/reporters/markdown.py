@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from harness.comparison import describe
+from harness.golive_list import golive_list_for
 from harness.models import RunResult, Status, Verdict
+from harness.reporters.golive_checklist import passed_text, render_markdown_section
 
 FILE_NAME = "summary.md"
 
@@ -49,10 +51,11 @@ def render_markdown(result: RunResult) -> str:
         counted = [check for check in suite.checks if check.status is not Status.SKIPPED]
         passed = sum(1 for check in counted if check.status is Status.PASS)
         waived = sum(1 for finding in suite.findings if finding.waived)
-        checks = f"{passed}/{len(counted)} passed" if counted else "none"
+        checks = passed_text(suite, passed, len(counted), "{passed}/{counted} passed") if counted else "none"
         findings = f"{len(suite.findings) - waived} / {waived}"
         lines.append(f"| {name} | {_STATUS_LABEL[suite.status]} | {checks} | {findings} |")
-    lines += ["", "Full report: `report.html` in the run folder.", ""]
+    lines += ["", *render_markdown_section(golive_list_for(result))]
+    lines += ["Full report: `report.html` in the run folder.", ""]
     return "\n".join(lines)
 
 

@@ -116,7 +116,8 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
 
 
 # The checks that say whether the scan itself worked (not what it found): their trouble is the tool's trouble.
-_MEASUREMENT_CHECKS = ("zap_scan", "hygiene", "zap_rules")
+# Checks that say whether the scan itself could be made: an error or a warning there is a notification.
+_MEASUREMENT_CHECKS = ("scan", "zap_scan", "wapiti_scan", "hygiene", "zap_rules")
 
 
 def _notifications(suite: SuiteResult) -> list[dict[str, Any]]:

@@ -30,6 +30,7 @@ class AccessibilitySuite(Suite):
         "by_impact.critical": "a11y crit",
         "by_impact.serious": "a11y serious",
     }
+    golive_topics: ClassVar[Mapping[str, str]] = {"accessibility-audit": "measured"}
 
     def config_problems(self, settings: Any) -> list[str]:
         """A configured storage-state file must exist and hold a browser session."""

@@ -26,6 +26,7 @@ class PerformanceSuite(Suite):
     defaults = packaged_defaults("suites.performance")
     runs_by_default = True
     headline_metrics: ClassVar[Mapping[str, str]] = {"p95_ms": "p95 ms", "rps": "rps", "error_ratio": "errors"}
+    golive_topics: ClassVar[Mapping[str, str]] = {"performance-testing": "measured"}
 
     def active_traffic(self, settings: Any) -> str | None:
         """A load test always sends load."""

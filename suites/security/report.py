@@ -7,8 +7,10 @@ from harness.models import SuiteResult
 
 _FIGURES = (
     ("engine", "Scanner", Kind.TEXT),
-    ("zap_version", "ZAP version", Kind.TEXT),
+    ("engine_version", "Scanner version", Kind.TEXT),
     ("urls_scanned", "URLs scanned", Kind.NUMBER),
+    ("scan_duration_s", "Scan time (s)", Kind.NUMBER),
+    ("zap_session", "ZAP session", Kind.TEXT),
     ("hygiene_requests", "Hygiene requests", Kind.NUMBER),
     ("hygiene_findings", "Hygiene findings", Kind.NUMBER),
     ("tls_certificate_days_left", "Days until the TLS certificate expires", Kind.NUMBER),

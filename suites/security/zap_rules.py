@@ -2,7 +2,8 @@
 
 Format (the one zap-baseline.py reads with -c): one rule a line, ``pluginId<TAB>ACTION<TAB>name``, where ACTION
 is IGNORE, INFO, WARN or FAIL; ``#`` starts a comment. ``pluginId<TAB>OUTOFSCOPE<TAB>regex`` drops that rule's
-alerts on URLs matching the regex (``*`` as the pluginId means every rule).
+alerts on URLs matching the regex (``*`` as the pluginId means every rule). Wapiti's findings are ruled the same
+way by their golive rule id, ``wapiti:<id>`` (``wapiti:xss``, ``wapiti:http_headers``; see the README).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class RulesFileError(Exception):
 
 @dataclass(frozen=True)
 class ZapRules:
-    """Parsed rules: an action per pluginId and the out-of-scope URL patterns per pluginId (or ``*``)."""
+    """Parsed rules: an action per rule (ZAP pluginId or wapiti:<id>), out-of-scope URL patterns per rule (or ``*``)."""
 
     actions: dict[str, RuleAction] = field(default_factory=dict)
     out_of_scope: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
@@ -42,6 +43,13 @@ class ZapRules:
         """Whether an alert of this rule on this URL was declared out of scope."""
         patterns = (*self.out_of_scope.get(plugin_id, ()), *self.out_of_scope.get("*", ()))
         return any(pattern.search(url) for pattern in patterns)
+
+
+_WAPITI_RULE = re.compile(r"wapiti:[a-z0-9_]+")
+
+
+def _is_rule_id(rule: str) -> bool:
+    return rule.isdigit() or _WAPITI_RULE.fullmatch(rule) is not None
 
 
 def parse_rules(text: str, source: str = "rules file") -> ZapRules:
@@ -64,8 +72,10 @@ def parse_rules(text: str, source: str = "rules file") -> ZapRules:
             except re.error as error:
                 raise RulesFileError(f"{source}:{number}: {columns[2]!r} is not a valid regex ({error})") from None
             continue
-        if not plugin_id.isdigit():
-            raise RulesFileError(f"{source}:{number}: {plugin_id!r} is not a ZAP pluginId (a number)")
+        if not _is_rule_id(plugin_id):
+            raise RulesFileError(
+                f"{source}:{number}: {plugin_id!r} is not a ZAP pluginId (a number) or a Wapiti rule (wapiti:<id>)"
+            )
         try:
             actions[plugin_id] = RuleAction(action)
         except ValueError:

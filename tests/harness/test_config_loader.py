@@ -21,7 +21,7 @@ def test_defaults_need_only_a_target() -> None:
     assert loaded.config.target.url == "http://127.0.0.1:8000"
     assert loaded.config.performance.users == 10
     assert loaded.config.performance.thresholds["p95_ms"] == Band(warn=500, fail=1000)
-    assert loaded.config.suites == ["performance", "accessibility", "security"]
+    assert loaded.config.suites == ["availability", "performance", "accessibility", "security", "checklist"]
     assert loaded.secrets == frozenset()
 
 

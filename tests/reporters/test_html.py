@@ -484,8 +484,8 @@ def test_tables_have_captions_and_scoped_headers() -> None:
 
 def test_every_suite_gets_a_section_in_result_order() -> None:
     html = render_html(rich_run())
-    # Why, summary, and one section per suite (the skipped one included), in result.suites order.
-    assert html.count("<section") == 2 + len(rich_run().suites)
+    # Why, summary, the go-live checklist, and one section per suite (the skipped one included), in order.
+    assert html.count("<section") == 3 + len(rich_run().suites)
     positions = [html.index(f'id="suite-{name}"') for name in rich_run().suites]
     assert positions == sorted(positions)
 

@@ -6,6 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from harness.golive_list import TOPICS
 from harness.redaction import Redactor
 from harness.reporters import write_reports
 from harness.reporters.json_report import render_json
@@ -67,7 +68,8 @@ def test_junit_has_one_case_per_check_with_measured_and_threshold() -> None:
     security = suites["golive.security"]
     assert security.get("errors") == "1"
     assert suites["golive.extra"].get("skipped") == "1"
-    assert root.get("tests") == "5"
+    # Five checks, plus one case per go-live topic in the go-live checklist's own test suite.
+    assert root.get("tests") == str(5 + len(TOPICS))
 
 
 def test_write_reports_writes_every_file_and_masks_secrets(tmp_path: Path) -> None:

@@ -30,9 +30,9 @@ def _all_text(folder: Path) -> str:
     return "\n".join(path.read_text(errors="replace") for path in folder.rglob("*") if path.is_file())
 
 
-def test_an_unreachable_required_zap_makes_the_run_inconclusive_with_a_one_line_reason(tmp_path: Path) -> None:
+def test_with_neither_engine_a_required_scan_is_inconclusive_naming_both(tmp_path: Path) -> None:
     api_url = f"http://127.0.0.1:{free_port()}"
-    nothing = tmp_path / "empty-bin"  # a PATH with neither zap.sh nor docker: launch = "auto" has nothing to start
+    nothing = tmp_path / "empty-bin"  # a PATH without zap.sh, docker or wapiti: engine = "auto" has nothing to use
     nothing.mkdir()
     with serve(good_site()) as site:
         proc = run_golive(
@@ -43,14 +43,15 @@ def test_an_unreachable_required_zap_makes_the_run_inconclusive_with_a_one_line_
     tmp_path = tmp_path / "out"
     assert proc.returncode == 2, proc.stdout + proc.stderr
     result = _result(tmp_path)
-    check = _check(result, "zap_scan")
+    check = _check(result, "scan")
     assert check["status"] == "error"
     assert check["message"].startswith(
         f"ZAP not reachable at {api_url}: connection refused, and none could be launched "
         '(launch = "auto": no zap.sh in ZAP_HOME or on PATH, and no Docker engine answered `docker info`); '
-        "start it with `docker run"
+        "and Wapiti is not installed (no 'wapiti' on PATH); start it with `docker run"
     )
-    assert check["message"].endswith("or set security.zap.required = false")
+    assert "for Wapiti, install it with `apt-get install wapiti`" in check["message"]
+    assert check["message"].endswith("or set security.required = false")
     assert "\n" not in check["message"]
     assert result["verdict"] == "INCONCLUSIVE"
     assert any(
@@ -63,7 +64,7 @@ def test_an_unreachable_required_zap_makes_the_run_inconclusive_with_a_one_line_
 def test_a_zap_that_is_not_required_is_skipped_and_the_report_says_so(tmp_path: Path) -> None:
     with serve(good_site()) as site:
         proc = run_golive(
-            "run", "--target", site.url, "--suite", "security",
+            "run", "--target", site.url, "--suite", "security", "--set", 'security.engine="zap"',
             "--set", f'security.zap.api_url="http://127.0.0.1:{free_port()}"',
             "--set", "security.zap.required=false", "--out", str(tmp_path), cwd=REPO_ROOT, timeout=60,
         )  # fmt: skip
@@ -128,6 +129,7 @@ def test_hygiene_problems_alone_make_the_service_not_ready(tmp_path: Path) -> No
     with serve(bad_site()) as site:
         proc = run_golive(
             "run", "--target", site.url, "--suite", "security", "--set", "security.zap.required=false",
+            "--set", 'security.engine="zap"',
             "--set", f'security.zap.api_url="http://127.0.0.1:{free_port()}"', "--out", str(tmp_path),
             cwd=REPO_ROOT, timeout=60,
         )  # fmt: skip
@@ -185,3 +187,76 @@ def test_a_scan_cut_short_by_a_deadline_is_partial_in_every_output(tmp_path: Pat
     notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert any("partial" in note["message"]["text"] and note["level"] == "warning" for note in notes)
     assert "partial" in (run_dir / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_real_wapiti_scan_finds_the_planted_flaws_and_every_output_names_the_engine(tmp_path: Path) -> None:
+    from tests.security.vulnerable_app import vulnerable_app
+
+    modules = '["http_headers", "csp", "xss", "sql", "redirect"]'
+    with vulnerable_app() as app:
+        proc = run_golive(
+            "run", "--target", app.url, "--suite", "security", "--set", 'security.mode="full"',
+            "--set", 'security.engine="wapiti"', "--set", f"security.wapiti.modules={modules}",
+            "--out", str(tmp_path), cwd=REPO_ROOT, timeout=180,
+        )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    result = _result(tmp_path)
+    check = _check(result, "wapiti_scan")
+    assert check["status"] == "pass" and check["message"].startswith(f"Wapiti 3.0.4 full scan of {app.url}")
+    high = _check(result, "severity_high")
+    assert high["status"] == "fail"
+    for label in ("Cross Site Scripting [wapiti:xss]", "SQL Injection [wapiti:sql]", "Open Redirect [wapiti:redirect]"):
+        assert label in high["message"]
+    run_dir = (tmp_path / "latest").resolve()
+    sarif = json.loads((run_dir / "security.sarif").read_text(encoding="utf-8"))
+    results = sarif["runs"][0]["results"]
+    notes = [n["message"]["text"] for n in sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]]
+    assert any(note.startswith(f"Scanned with Wapiti 3.0.4 full scan of {app.url}") for note in notes)
+    xss = next(r for r in results if r["ruleId"] == "wapiti:xss")
+    assert xss["level"] == "error" and xss["properties"]["param"] == "q"
+    junit = (run_dir / "junit.xml").read_text(encoding="utf-8")
+    assert 'name="wapiti_scan"' in junit and "Wapiti 3.0.4 full scan" in junit
+    assert "Wapiti 3.0.4" in (run_dir / "report.html").read_text(encoding="utf-8")
+    artifacts = run_dir / "artifacts" / "security"
+    assert {"wapiti_scan.json", "wapiti_report.json", "wapiti.log"} <= {p.name for p in artifacts.iterdir()}
+
+    # Re-judged without the app: the open redirect ruled WARN, the XSS waived; the SQL injection still fails.
+    rules = tmp_path / "rules.tsv"
+    rules.write_text("wapiti:redirect\tWARN\tOpen Redirect\n", encoding="utf-8")
+    waiver = '[{rule="wapiti:xss", url="*/search", reason="fix in review", expires=2099-01-01}]'
+    again = run_golive(
+        "evaluate", str(run_dir), "--set", f'security.rules_file="{rules}"', "--set", f"waivers={waiver}",
+        cwd=REPO_ROOT, timeout=60,
+    )  # fmt: skip
+    assert again.returncode == 1, again.stdout + again.stderr
+    high = _check(_result(tmp_path), "severity_high")
+    assert high["message"] == "1 open high finding (SQL Injection [wapiti:sql]) > 0 allowed; 1 waived"
+
+
+def test_engine_wapiti_without_wapiti_is_inconclusive_saying_how_to_install_it(tmp_path: Path) -> None:
+    nothing = tmp_path / "empty-bin"
+    nothing.mkdir()
+    with serve(good_site()) as site:
+        proc = run_golive(
+            "run", "--target", site.url, "--suite", "security", "--set", 'security.engine="wapiti"',
+            "--out", str(tmp_path / "out"), cwd=REPO_ROOT, timeout=60, env={"PATH": str(nothing)},
+        )  # fmt: skip
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    check = _check(_result(tmp_path / "out"), "wapiti_scan")
+    assert check["status"] == "error"
+    assert check["message"].startswith(
+        "Wapiti not found: no 'wapiti' on PATH; install it with `apt-get install wapiti` (Debian, Ubuntu), "
+        "or `pipx install wapiti3` (a virtual environment of its own)"
+    )
+
+
+def test_an_openapi_file_that_cannot_be_used_stops_the_run_before_anything_is_sent(tmp_path: Path) -> None:
+    with serve(good_site()) as site:
+        proc = run_golive(
+            "run", "--target", site.url, "--suite", "security", "--set", 'security.openapi="no-such-api.json"',
+            "--out", str(tmp_path), cwd=tmp_path, timeout=60,
+        )  # fmt: skip
+        requests = list(site.requests)
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "security.openapi 'no-such-api.json' could not be read" in proc.stderr
+    assert requests == []

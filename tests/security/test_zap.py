@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
+from harness.settings import GoliveConfig
 from harness.suite import Target
+from suites.security.evaluate import evaluate_security
 from suites.security.settings import ZapSettings
 from suites.security.zap import ALERTS_PAGE_SIZE, HTML_REPORT, JSON_REPORT, run_zap_scan
 from tests.security.zap_stub import STUB_KEY, ZapStubState, alert, zap_stub
 from tests.support import free_port
 
 pytestmark = pytest.mark.integration
+Build = Callable[..., GoliveConfig]
 TARGET = Target("http://127.0.0.1:8000", headers={"Authorization": "Bearer zap-header-secret"})
 
 
@@ -215,3 +221,70 @@ def test_zaps_own_reports_are_saved() -> None:
     report = json.loads(saved[JSON_REPORT])
     assert report["@programName"] == "ZAP" and report["site"][0]["@name"] == TARGET.url
     assert "Cross Site Scripting (Reflected)" in saved[HTML_REPORT]
+
+
+def test_a_new_session_comes_first_so_a_stale_alert_never_reaches_the_verdict(make_config: Build) -> None:
+    stale = alert("40018", "SQL Injection", "High", "/old", "id")
+    with zap_stub(ZapStubState(stale_alerts=[stale])) as stub:
+        record = run_zap_scan(TARGET, settings(stub.url), "baseline", lambda message: None)
+        names = stub.state.names()
+    assert names.index("core/action/newSession") < names.index("spider/action/scan")
+    assert record["session"] == {"new": True}
+    assert "40018" not in {a["pluginId"] for a in record["alerts"]}
+    result = evaluate_security(None, record, make_config().security, [], dt.date(2026, 11, 26))
+    assert "40018" not in {finding.rule for finding in result.findings}
+
+
+def test_a_shared_session_keeps_earlier_alerts_and_the_report_says_so(make_config: Build) -> None:
+    stale = alert("40018", "SQL Injection", "High", "/old", "id")
+    with zap_stub(ZapStubState(stale_alerts=[stale])) as stub:
+        record = run_zap_scan(TARGET, settings(stub.url, new_session=False), "baseline", lambda message: None)
+        names = stub.state.names()
+    assert "core/action/newSession" not in names
+    result = evaluate_security(None, record, make_config().security, [], dt.date(2026, 11, 26))
+    assert "40018" in {finding.rule for finding in result.findings}
+    assert any(note.startswith("ZAP's session was shared (security.zap.new_session = false)") for note in result.notes)
+    assert result.metrics["zap_session"] == "shared"
+
+
+def test_an_openapi_url_is_imported_with_the_target_as_host_override() -> None:
+    state = ZapStubState(openapi_paths=["/v1/licences", "/v1/licences/42"], openapi_warnings=["Skipped GET /x"])
+    with zap_stub(state) as stub:
+        record = run_zap_scan(
+            TARGET, settings(stub.url), "full", lambda m: None, openapi="http://127.0.0.1:8000/openapi.json"
+        )
+        names = stub.state.names()
+    # The parameters are the ones ZAP's API documentation lists (the stub refuses any other).
+    assert state.params_of("openapi/action/importUrl") == [
+        {"url": "http://127.0.0.1:8000/openapi.json", "hostOverride": TARGET.url}
+    ]
+    assert (
+        names.index("openapi/action/importUrl") < names.index("spider/action/scan") < names.index("ascan/action/scan")
+    )
+    assert record["error"] is None
+    assert record["openapi"] == {
+        "definition": "http://127.0.0.1:8000/openapi.json",
+        "imported": True,
+        "warnings": ["Skipped GET /x"],
+    }
+    assert TARGET.url + "/v1/licences/42" in record["spider"]["urls"]
+
+
+def test_an_openapi_file_is_imported_by_its_absolute_path_with_the_target(tmp_path: Path) -> None:
+    definition = tmp_path / "openapi.json"
+    definition.write_text('{"openapi": "3.0.3", "paths": {}}', encoding="utf-8")
+    with zap_stub() as stub:
+        record = run_zap_scan(TARGET, settings(stub.url), "baseline", lambda m: None, openapi=str(definition))
+        params = stub.state.params_of("openapi/action/importFile")
+    assert params == [{"file": str(definition.resolve()), "target": TARGET.url}]
+    assert record["openapi"]["warnings"] == []
+
+
+def test_calls_outside_zaps_documented_parameters_are_refused_by_the_stand_in() -> None:
+    # The guard the two tests above rely on: the stand-in fails a call as ZAP's API documentation would.
+    from tests.security.zap_stub import _ApiError, _check_documented
+
+    with pytest.raises(_ApiError, match="Missing Parameter"):
+        _check_documented("openapi/action/importUrl", {"hostOverride": "x"})
+    with pytest.raises(_ApiError, match="Illegal Parameter"):
+        _check_documented("openapi/action/importFile", {"file": "a", "host": "b"})

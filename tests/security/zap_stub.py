@@ -6,7 +6,9 @@ with the absolute URL in the request line) to the configured proxy address, with
 ``{"code": "...", "message": "..."}`` (``bad_api_key`` for a wrong or missing key). Spider, AJAX spider,
 passive and active scan progress take several polls; a phase can be made to stall (to trip golive's deadlines);
 an operation can drop the connection without answering; alerts are paged with ``start``/``count``; the
-traditional JSON and HTML reports are served under ``/OTHER/``.
+traditional JSON and HTML reports are served under ``/OTHER/``. ``core.newSession`` drops alerts left by an
+earlier scan (``stale_alerts``); ``openapi.importUrl`` / ``importFile`` add the definition's paths to the sites
+tree. Calls to operations in ``DOCUMENTED_PARAMS`` must use the parameters ZAP's API documentation lists.
 
 Run as a program (``python -m tests.security.zap_stub -daemon -host 127.0.0.1 -port N -config api.key=K``) it
 stands in for ``zap.sh`` in the launcher's tests: it listens where it is told, logs to stdout like ZAP, and exits on
@@ -82,6 +84,14 @@ def default_alerts() -> list[dict[str, Any]]:
     ]
 
 
+# Parameters of the operations golive calls, as ZAP's API documentation lists them (required, optional), from
+# https://www.zaproxy.org/docs/api/ (core, openapi): a call with a missing required or an unknown parameter fails.
+DOCUMENTED_PARAMS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "core/action/newSession": (frozenset(), frozenset({"name", "overwrite"})),
+    "openapi/action/importUrl": (frozenset({"url"}), frozenset({"hostOverride", "contextId", "userId"})),
+    "openapi/action/importFile": (frozenset({"file"}), frozenset({"target", "contextId", "userId"})),
+}
+
 # Rules that exist as active scan rules; asking to switch off any other id fails as in ZAP (does_not_exist).
 ACTIVE_RULES = frozenset({"40012", "40014", "40018", "90019", "90020", "10104", "6"})
 
@@ -103,6 +113,12 @@ class ZapStubState:
     ajax_polls: int = 2
     ajax_paths: list[str] = field(default_factory=lambda: ["/", "/app#/settings"])
     alerts: list[dict[str, Any]] = field(default_factory=default_alerts)
+    # Alerts an earlier scan left in this ZAP's session: core.newSession drops them.
+    stale_alerts: list[dict[str, Any]] = field(default_factory=list)
+    # What openapi/action/importUrl and importFile answer (ZAP lists the operations it could not import).
+    openapi_warnings: list[str] = field(default_factory=list)
+    # Paths an OpenAPI import adds to the sites tree (and so to spider/view/results).
+    openapi_paths: list[str] = field(default_factory=list)
     # Seconds to wait before answering core.version (to exercise golive's connect deadline).
     version_delay: float = 0.0
     stall: set[str] = field(default_factory=set)
@@ -133,13 +149,13 @@ class ZapStubState:
         return [call["params"] for call in self.calls if call["operation"] == operation]
 
     def visible_alerts(self) -> list[dict[str, Any]]:
-        """The alerts with ``{target}`` replaced by the scanned target."""
+        """The session's alerts (stale ones first) with ``{target}`` replaced by the scanned target."""
         return [
             {
                 key: (value.replace("{target}", self.target) if isinstance(value, str) else value)
                 for key, value in a.items()
             }
-            for a in self.alerts
+            for a in [*self.stale_alerts, *self.alerts]
         ]
 
 
@@ -182,7 +198,7 @@ def _spider(state: ZapStubState, operation: str, params: dict[str, str]) -> dict
             state._passive_left = state.passive_polls
         return {"status": str(state._spider_progress)}
     if operation == "spider/view/results":
-        return {"results": [state.target + path for path in state.spider_paths]}
+        return {"results": [state.target + path for path in [*state.spider_paths, *state.openapi_paths]]}
     if operation == "spider/action/stop":
         state._spider_stopped = True
         return _ok()
@@ -261,8 +277,29 @@ def _active(state: ZapStubState, operation: str, params: dict[str, str]) -> dict
     return None
 
 
+def _check_documented(operation: str, params: dict[str, str]) -> None:
+    required, optional = DOCUMENTED_PARAMS.get(operation, (frozenset(), None))
+    missing = required - set(params)
+    if missing:
+        raise _ApiError("missing_parameter", f"Missing Parameter ({sorted(missing)[0]})")
+    if optional is not None and set(params) - required - optional:
+        raise _ApiError("illegal_parameter", f"Illegal Parameter ({sorted(set(params) - required - optional)[0]})")
+
+
+def _session_and_import(state: ZapStubState, operation: str, params: dict[str, str]) -> dict[str, Any] | None:
+    if operation == "core/action/newSession":
+        state.stale_alerts = []
+        return _ok()
+    if operation in ("openapi/action/importUrl", "openapi/action/importFile"):
+        override = params.get("hostOverride") or params.get("target") or ""
+        state.target = state.target or override.rstrip("/")
+        return {operation.split("/")[-1]: list(state.openapi_warnings)}
+    return None
+
+
 def _answer(state: ZapStubState, operation: str, params: dict[str, str]) -> dict[str, Any]:
     """The JSON body for one API operation, mutating the stub's scan state like ZAP would."""
+    _check_documented(operation, params)
     with state.lock:
         if operation == "core/view/version":
             return {"version": state.version}
@@ -288,7 +325,8 @@ def _answer(state: ZapStubState, operation: str, params: dict[str, str]) -> dict
             state.replacer_rules.pop(_require(params, "description"), None)
             return _ok()
         answer = (
-            _spider(state, operation, params)
+            _session_and_import(state, operation, params)
+            or _spider(state, operation, params)
             or _ajax(state, operation, params)
             or _passive(state, operation)
             or _active(state, operation, params)
