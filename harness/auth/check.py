@@ -75,9 +75,9 @@ def _fetch(url: str, target: Target, timeout: float) -> Answer:
         connection.close()
 
 
-def _follow(url: str, target: Target, timeout: float) -> Answer:
-    """Follow same-origin redirects from `url` (the session is never sent to another site)."""
-    answer = _fetch(url, target, timeout)
+def _follow(first: Answer, target: Target, timeout: float) -> Answer:
+    """Follow same-origin redirects from the `first` answer (the session is never sent to another site)."""
+    url, answer = first.url, first
     for _ in range(MAX_REDIRECTS):
         if answer.status not in (301, 302, 303, 307, 308) or not answer.location:
             return answer
@@ -101,7 +101,7 @@ def run_check(check: AuthCheck, target: Target, timeout: float) -> CheckOutcome:
     url = target.resolve(check.url)
     try:
         first = _fetch(url, target, timeout)
-        final = _follow(url, target, timeout) if check.expect_text is not None else first
+        final = _follow(first, target, timeout) if check.expect_text is not None else first
     except (OSError, http.client.HTTPException) as error:
         return CheckOutcome(False, f"no page ({url})", f"GET {url} got no answer: {type(error).__name__}: {error}")
     if check.expect_status is not None and first.status != check.expect_status:
