@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 	@command -v chromium >/dev/null 2>&1 || [ -x /usr/lib/chromium/chromium ] || \
 		{ command -v apt-get >/dev/null 2>&1 && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } || \
 		{ echo "golive: could not install Chromium; install it (e.g. apt-get install chromium) and retry" >&2; exit 1; }
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null); } || { echo "golive: could not install PostgreSQL (the history tests run one); install it (e.g. apt-get install postgresql) and retry" >&2; exit 1; }
 	@command -v wapiti >/dev/null 2>&1 || \
 		{ command -v apt-get >/dev/null 2>&1 && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wapiti >/dev/null); } || \
 		echo "golive: could not install Wapiti (apt-get install wapiti, or pipx install wapiti3); security scans then need ZAP" >&2

@@ -14,6 +14,7 @@ from typing import NoReturn
 
 from harness import __version__
 from harness.errors import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+from harness.history_cli import add_history_commands
 from harness.suite_index import installed_commands, suite_names
 
 
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="run only this suite (repeatable)",
     )
     run.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports/)")
+    run.add_argument("--label", help="what was tested, e.g. a commit or release (overrides history.label)")
 
     evaluate = commands.add_parser("evaluate", help="re-judge a saved run's artifacts with a changed config")
     evaluate.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="a run folder, e.g. reports/latest")
@@ -71,10 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="start the bundled demo service on loopback and check it")
     demo.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports/)")
 
-    history = commands.add_parser("history", help="list earlier runs with their verdicts, to see trends")
-    history.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports/)")
-    history.add_argument("--target", help="only runs against this URL")
-    history.add_argument("--last", type=int, default=20, help="how many runs to show (default: 20)")
+    add_history_commands(commands, _add_config_options, _Parser)
 
     config = commands.add_parser("config", help="configuration commands")
     config_commands = config.add_subparsers(dest="config_command", metavar="SUBCOMMAND", parser_class=_Parser)

@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from harness.ci_summary import StepSummary
 from harness.config_loader import LoadedConfig, find_default_config, load_config, profile_problems
 from harness.console import Console
 from harness.engine import Emitter, RunPlan, execute_evaluation, execute_run, load_saved_run, original_config
@@ -19,8 +20,7 @@ from harness.errors import (
     UsageError,
 )
 from harness.events import EventHandler
-from harness.history import HistoryRecorder, HistoryStore
-from harness.history_table import render_history
+from harness.history import HistoryRecorder
 from harness.models import RunResult, Verdict
 from harness.notify import Notifier
 from harness.redaction import Redactor
@@ -91,13 +91,14 @@ def plan_run(loaded: LoadedConfig, suites: list[str] | None, out_dir: Path) -> R
     return RunPlan(config, chosen, out_dir, loaded.secrets, loaded.profile)
 
 
-def _run_plan(plan: RunPlan) -> int:
+def _run_plan(plan: RunPlan, label: str | None = None) -> int:
     problem = check_writable(plan.out_dir)
     if problem is not None:
         raise UsageError(f"output folder {plan.out_dir} cannot be used ({problem}); choose another with --out")
     redactor = Redactor(plan.secrets)
+    history = HistoryRecorder(plan.config.history, plan.out_dir, redactor, label)
     # The console goes last: the verdict is printed once the reports exist, and a closed pipe cannot stop them.
-    handlers: list[EventHandler] = [ReportWriter(redactor), HistoryRecorder(HistoryStore(plan.out_dir), redactor)]
+    handlers: list[EventHandler] = [ReportWriter(redactor), history, StepSummary()]
     emit = Emitter([*handlers, Console(redactor=redactor), Notifier(plan.config.notify.webhook, redactor)])
     result = execute_run(plan, emit, redactor)
     return exit_code_for(result)
@@ -106,7 +107,7 @@ def _run_plan(plan: RunPlan) -> int:
 def command_run(args: argparse.Namespace) -> int:
     """`golive run`: run the suites against the target and write the run folder."""
     loaded = _load(args.config, args.profile, args.overrides, args.target)
-    return _run_plan(plan_run(loaded, args.suites, args.out))
+    return _run_plan(plan_run(loaded, args.suites, args.out), args.label)
 
 
 def command_evaluate(args: argparse.Namespace) -> int:
@@ -125,7 +126,7 @@ def command_evaluate(args: argparse.Namespace) -> int:
     except ConfigError as error:
         raise UsageError(str(error)) from None
     redactor = Redactor(loaded.secrets)
-    history = HistoryRecorder(HistoryStore(run_dir.parent), redactor)
+    history = HistoryRecorder(loaded.config.history, run_dir.parent, redactor)
     emit = Emitter([ReportWriter(redactor), history, Console(redactor=redactor)])
     result = execute_evaluation(run_dir, saved, loaded.config, dt.date.today(), emit, loaded.secrets)
     return _EXIT_FOR_VERDICT[result.verdict]
@@ -165,18 +166,6 @@ def command_config_check(args: argparse.Namespace) -> int:
     return EXIT_READY
 
 
-def command_history(args: argparse.Namespace) -> int:
-    """`golive history`: the recorded runs, newest last, with their verdicts and headline numbers."""
-    entries = HistoryStore(args.out).entries()
-    if args.target:
-        entries = [entry for entry in entries if entry.get("target") == args.target.rstrip("/")]
-    if not entries:
-        print(f"golive: no runs recorded in {args.out / 'history.jsonl'}", file=sys.stderr)
-        return EXIT_READY
-    print(render_history(entries[-args.last :]))
-    return EXIT_READY
-
-
 def command_extra(name: str, arguments: list[str]) -> int:
     """A command an installed suite's package brings: its entry point is called with the remaining arguments."""
     try:
@@ -195,8 +184,10 @@ def dispatch(args: argparse.Namespace) -> int:
         return command_evaluate(args)
     if args.command == "demo":
         return command_demo(args)
-    if args.command == "history":
-        return command_history(args)
+    if args.command in ("history", "compare"):
+        from harness.history_commands import dispatch_history
+
+        return dispatch_history(args)
     if args.command == "checklist":
         from harness.checklist_init import command_checklist_init
 

@@ -212,6 +212,10 @@ def _collect_literal_secrets(raw: Mapping[str, Any], secrets: set[str]) -> None:
             value = value.get(part) if isinstance(value, Mapping) else None
         if isinstance(value, str) and value:
             secrets.add(value)
+    history = raw.get("history")
+    if isinstance(history, Mapping) and isinstance(history.get("url"), str):
+        # A history database password written literally in the file (rather than as ${VAR}) is a secret too.
+        secrets.update(part for part in [urlsplit(history["url"]).password] if part)
 
 
 def url_secrets(url: str) -> set[str]:

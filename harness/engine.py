@@ -19,7 +19,6 @@ from harness import __version__
 from harness.artifacts import GATHER_STATE, Artifacts
 from harness.auth.hooks import SignedInRun, activity, lost_sessions
 from harness.auth.session import SessionKeeper, mark_lost
-from harness.comparison import compare
 from harness.events import (
     Event,
     EventHandler,
@@ -30,7 +29,8 @@ from harness.events import (
     SuiteStarted,
 )
 from harness.files import write_atomic
-from harness.history import HistoryStore
+from harness.history import comparison_with_history
+from harness.history_gates import apply_history_gates
 from harness.models import SCHEMA_VERSION, Check, Reason, RunResult, Status, SuiteResult, skipped_suite
 from harness.preflight import check_reachable
 from harness.redaction import Redactor
@@ -166,6 +166,9 @@ def _conclude(
     out_dir: Path,
 ) -> RunResult:
     """The verdict and its reasons for `suites`, as a RunResult compared with the previous run in `out_dir`."""
+    sections = {name: getattr(config, name, None) for name in config.section_names()}
+    history = config.history
+    suites = apply_history_gates(suites, sections, history, identity.target, identity.profile, identity.run_id, out_dir)
     verdict, reasons = decide(suites)
     # A waiver is judged only against suites that measured; a suite that could not says nothing about it.
     ran = {
@@ -190,8 +193,7 @@ def _conclude(
         config=json.loads(redactor.text(config.model_dump_json())),
         evaluated_at=identity.evaluated_at or None,
     )
-    previous = HistoryStore(out_dir).previous(result.target, result.run_id)
-    return replace(result, comparison=compare(result, previous))
+    return replace(result, comparison=comparison_with_history(result, config.history, out_dir, redactor))
 
 
 class _SuiteRunner:

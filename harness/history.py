@@ -1,115 +1,96 @@
-"""The history store: one line per run in `<out>/history.jsonl`, so nightly runs can show trends.
+"""The run history as the rest of golive uses it: open the store, record a finished run, compare with the last one.
 
-Each line keeps what a comparison needs and nothing more: the verdict, each suite's status and numeric
-metrics, and the fingerprints of the open findings with a short label. Secrets never reach it: it is built
-from a RunResult whose text was already redacted where it came from.
+The store itself is `harness.history_store` (a database through SQLAlchemy); runs are turned into plain
+records by `harness.run_record`. Secrets never reach the database: a run is recorded from its result.json
+content with every secret masked, exactly as the reports were written.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
+from harness.comparison import compare
 from harness.events import Event, RunFinished
+from harness.history_settings import HistorySettings
+from harness.history_store import HistoryError, HistoryStore
 from harness.models import RunResult
 from harness.redaction import Redactor
-from harness.suite import write_atomic
+from harness.registry import SuiteLoadError, suite_class
+from harness.run_record import RunRecord, record_from_result
 
-HISTORY_FILE = "history.jsonl"
-
-
-def _numeric_metrics(metrics: dict[str, Any]) -> dict[str, float]:
-    """Flat numeric metrics only (nested tables such as by_impact are flattened one level)."""
-    flat: dict[str, float] = {}
-    for key, value in metrics.items():
-        if isinstance(value, bool):
-            continue
-        if isinstance(value, int | float):
-            flat[key] = value
-        elif isinstance(value, dict):
-            for inner, number in value.items():
-                if isinstance(number, int | float) and not isinstance(number, bool):
-                    flat[f"{key}.{inner}"] = number
-    return flat
+__all__ = ["HistoryError", "HistoryRecorder", "HistoryStore", "comparison_with_history", "open_history", "run_record"]
 
 
-def entry_for(result: RunResult) -> dict[str, Any]:
-    """The history line for a run."""
-    findings: dict[str, str] = {}
-    for suite in result.suites.values():
-        for finding in suite.findings:
-            if not finding.waived:
-                findings[finding.fingerprint] = f"{finding.suite}: {finding.rule} on {finding.url}"
-    return {
-        "run_id": result.run_id,
-        "target": result.target,
-        "started_at": result.started_at,
-        "profile": result.profile,
-        "verdict": result.verdict.value,
-        "interrupted": result.interrupted,
-        "suites": {
-            name: {"status": suite.status.value, "metrics": _numeric_metrics(suite.metrics)}
-            for name, suite in result.suites.items()
-        },
-        "findings": findings,
-    }
+def open_history(settings: HistorySettings, out_dir: Path) -> HistoryStore:
+    """The configured store (SQLite in `out_dir` by default), migrated, with an old history.jsonl imported."""
+    return HistoryStore.open(settings.database_url(out_dir), legacy_dir=out_dir)
 
 
-@dataclass(frozen=True)
-class HistoryStore:
-    """Reads and appends `<out>/history.jsonl`; a run judged again (golive evaluate) replaces its own line."""
-
-    out_dir: Path
-
-    @property
-    def path(self) -> Path:
-        """Where the history lives."""
-        return self.out_dir / HISTORY_FILE
-
-    def entries(self) -> list[dict[str, Any]]:
-        """Every recorded run, oldest first; a damaged line is skipped rather than losing the rest."""
+def declared_headlines(names: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Each suite's `headline_metrics` (metric → column label), for the suites that declare and can be loaded."""
+    declared = {}
+    for name in names:
         try:
-            lines = self.path.read_text(encoding="utf-8").splitlines()
-        except FileNotFoundError:
-            return []
-        entries = []
-        for line in lines:
-            try:
-                entry = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(entry, dict) and "run_id" in entry:
-                entries.append(entry)
-        return sorted(entries, key=lambda entry: str(entry["run_id"]))
+            metrics = suite_class(name).headline_metrics
+        except (KeyError, SuiteLoadError):
+            continue
+        if metrics:
+            declared[name] = dict(metrics)
+    return declared
 
-    def previous(self, target: str, before_run_id: str) -> dict[str, Any] | None:
-        """The latest complete run of the same target before `before_run_id`, if any."""
-        earlier = [
-            entry
-            for entry in self.entries()
-            if entry.get("target") == target and str(entry["run_id"]) < before_run_id and not entry.get("interrupted")
-        ]
-        return earlier[-1] if earlier else None
 
-    def record(self, result: RunResult, redactor: Redactor) -> None:
-        """Add the run (replacing an earlier line for the same run id)."""
-        kept = [entry for entry in self.entries() if entry["run_id"] != result.run_id]
-        kept.append(entry_for(result))
-        kept.sort(key=lambda entry: str(entry["run_id"]))
-        text = "".join(json.dumps(entry, sort_keys=True) + "\n" for entry in kept)
-        write_atomic(self.path, redactor.text(text))
+def run_record(result: RunResult, redactor: Redactor, label: str | None = None) -> RunRecord:
+    """The history record of a run, built from its result.json content with secrets masked."""
+    data = json.loads(redactor.text(json.dumps(result.to_dict(), default=str)))
+    return record_from_result(data, redactor.text(label) if label else None, declared_headlines(result.suites))
+
+
+def comparison_with_history(
+    result: RunResult, settings: HistorySettings, out_dir: Path, redactor: Redactor
+) -> dict[str, object] | None:
+    """The comparison of `result` with the latest valid earlier run of its target and profile, if any.
+
+    A history that cannot be read gives no comparison (the recorder reports the problem); it never fails a run.
+    """
+    try:
+        store = open_history(settings, out_dir)
+    except HistoryError:
+        return None
+    try:
+        record = run_record(result, redactor)
+        return compare(record, store.previous(record))
+    except HistoryError:
+        return None
+    finally:
+        store.close()
 
 
 class HistoryRecorder:
-    """Event handler: records each finished run in the history store."""
+    """Event handler: records each finished run in the history store.
 
-    def __init__(self, store: HistoryStore, redactor: Redactor) -> None:
-        self._store = store
+    A history that cannot be written is reported on stderr and does not lose the run: its folder is complete.
+    """
+
+    def __init__(self, settings: HistorySettings, out_dir: Path, redactor: Redactor, label: str | None = None) -> None:
+        self._settings = settings
+        self._out_dir = out_dir
         self._redactor = redactor
+        self._label = label or settings.label or None
 
     def handle(self, event: Event) -> None:
         """Record on RunFinished; ignore other events."""
-        if isinstance(event, RunFinished):
-            self._store.record(event.result, self._redactor)
+        if not isinstance(event, RunFinished):
+            return
+        try:
+            store = open_history(self._settings, self._out_dir)
+            try:
+                store.record(run_record(event.result, self._redactor, self._label))
+            finally:
+                store.close()
+        except HistoryError as error:
+            print(
+                f"golive: the run was not recorded in the history: {self._redactor.text(str(error))}", file=sys.stderr
+            )

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
 from harness.auth.settings import AuthSettings
+from harness.history_settings import HistorySettings, with_history_keys
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -87,6 +88,7 @@ class GoliveConfig(BaseModel):
     browser: BrowserSettings = Field(default_factory=BrowserSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     waivers: list[Waiver] = Field(default_factory=list)
+    history: HistorySettings = Field(default_factory=HistorySettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
     # Which suites a run without --suite runs; empty means every suite that runs by default.
     suites: list[str] = Field(default_factory=list)
@@ -111,7 +113,9 @@ class GoliveConfig(BaseModel):
 
 def config_model(sections: Mapping[str, type[BaseModel]]) -> type[GoliveConfig]:
     """The full config model: the harness's own sections plus one per suite (the loader fills in each)."""
-    fields: dict[str, Any] = {name: (model, ...) for name, model in sections.items() if name not in _CORE}
+    fields: dict[str, Any] = {
+        name: (with_history_keys(model), ...) for name, model in sections.items() if name not in _CORE
+    }
     return create_model("GoliveConfig", __base__=GoliveConfig, **fields)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
+from harness.baseline import parse_change
 from harness.models import Check, Status
 
 
@@ -22,6 +23,16 @@ class Band(BaseModel):
     fail: float | None = None
     warn_below: float | None = None
     fail_below: float | None = None
+    # Relative to the baseline of earlier runs ("+10%", "-20%"); judged by harness.history_gates.
+    warn_regression: str | None = None
+    fail_regression: str | None = None
+
+    @field_validator("warn_regression", "fail_regression")
+    @classmethod
+    def _signed_percentage(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_change(value)
+        return value
 
     @model_validator(mode="after")
     def _limits_are_ordered(self) -> Band:
@@ -32,8 +43,9 @@ class Band(BaseModel):
         return self
 
     def as_threshold(self) -> dict[str, float]:
-        """The band as shown next to a measured value in reports (only the limits that were set)."""
-        return {key: value for key, value in self.model_dump().items() if value is not None}
+        """The band's absolute limits as shown next to a measured value (only those set; the relative ones belong
+        to the baseline check, which shows them with the baseline)."""
+        return {key: value for key, value in self.model_dump().items() if isinstance(value, int | float)}
 
 
 def _fmt(value: float) -> str:

@@ -87,3 +87,13 @@ def test_the_harness_never_imports_a_suite() -> None:
         if module.split(".")[0] == "harness"
     }
     assert {module: targets for module, targets in offending.items() if targets} == {}
+
+
+def test_no_suite_imports_another_suite() -> None:
+    """Suites are plug-ins: what two of them share belongs in harness/, so either can be left out."""
+    crossing = {
+        module: sorted(target for target in targets if target.startswith("suites.") and target.split(".")[1] != home)
+        for module, targets in import_graph().items()
+        if module.startswith("suites.") and (home := module.split(".")[1])
+    }
+    assert {module: targets for module, targets in crossing.items() if targets} == {}

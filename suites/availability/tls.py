@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from harness.certificates import CertificateParseError, certificate_validity
 from suites.availability.http import send
-from suites.security.tls_probe import CertificateParseError, certificate_validity
 
 
 def _handshake(host: str, port: int, context: ssl.SSLContext, timeout: float) -> bytes | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.history_store import HistoryStore
 from tests.support import REPO_ROOT, Route, serve
 
 pytestmark = pytest.mark.integration
@@ -47,4 +48,5 @@ def test_a_run_whose_reader_went_away_still_writes_everything(tmp_path: Path, cl
     assert code == {"READY": 0, "NOT_READY": 1, "INCONCLUSIVE": 2}[result["verdict"]]
     for name in ("report.html", "summary.md", "junit.xml"):
         assert (run / name).is_file(), name
-    assert result["run_id"] in (tmp_path / "out" / "history.jsonl").read_text()
+    history = HistoryStore.open(f"sqlite:///{tmp_path / 'out' / 'history.db'}")
+    assert history.get(result["run_id"]) is not None

@@ -65,7 +65,8 @@ def test_an_installed_suite_config_is_validated_like_a_builtin_one(
         "config", "check", "--set", target, "--set", "statuses.max_failures=2", cwd=tmp_path, env=installed_plugin
     )
     assert shown.returncode == 0, shown.stderr
-    assert json.loads(shown.stdout)["statuses"] == {"paths": ["/"], "max_failures": 2}
+    # Every suite section also takes the history's new-findings gate (off unless set).
+    assert json.loads(shown.stdout)["statuses"] == {"paths": ["/"], "max_failures": 2, "new_findings": "off"}
 
 
 def test_without_the_plugin_its_section_and_suite_are_unknown(tmp_path: Path) -> None:
