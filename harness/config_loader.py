@@ -180,6 +180,24 @@ def _nest(parts: list[str], value: Any) -> dict[str, Any]:
     return nested
 
 
+def refuse_literal_credentials(layer: Mapping[str, Any], where: str) -> None:
+    """Refuse a sign-in step that types a value written in the file: credentials come only from ``${VAR}``.
+
+    Checked before ``${VAR}`` is expanded, on each layer (file, profile, --set), so the key named is the one to fix.
+    """
+    auth = layer.get("auth")
+    steps = auth.get("steps") if isinstance(auth, Mapping) else None
+    if not isinstance(steps, list):
+        return
+    for index, step in enumerate(steps):
+        value = step.get("value") if isinstance(step, Mapping) else None
+        if isinstance(value, str) and "fill" in step and not _ENV_REFERENCE.search(value):
+            raise ConfigError(
+                f"{_child(where, f'auth.steps[{index}].value')}: a sign-in value must come from the environment, "
+                'e.g. value = "${APP_PASSWORD}"; golive refuses credentials written in a config'
+            )
+
+
 def _collect_literal_secrets(raw: Mapping[str, Any], secrets: set[str]) -> None:
     for section_path in _SECRET_SECTIONS:
         section: Any = raw
@@ -238,6 +256,7 @@ def load_config(
     file_raw: dict[str, Any] = {}
     if path is not None:
         file_raw = _read_toml(path)
+        refuse_literal_credentials(file_raw, str(path))
         sources.append(str(path))
         raw = deep_merge(raw, _expand_all(file_raw, str(path), env, secrets))
     if profile is not None:
@@ -245,10 +264,12 @@ def load_config(
         if profile not in profiles:
             defined = ", ".join(sorted(profiles)) or "none defined"
             raise ConfigError(f"profile {profile!r} is not defined in [profiles] (available: {defined})")
+        refuse_literal_credentials(profiles[profile], f"{path}: profiles.{profile}")
         raw = deep_merge(raw, _expand_all(profiles[profile], f"{path}: profiles.{profile}", env, secrets))
         sources.append(f"profile {profile}")
     for option in overrides or []:
         parts, value = parse_set_option(option)
+        refuse_literal_credentials(_nest(parts, value), "--set")
         value = _expand_all(value, f"--set: {'.'.join(parts)}", env, secrets)
         raw = deep_merge(raw, _nest(parts, value))
         sources.append("--set")

@@ -9,6 +9,7 @@ from typing import TextIO
 from harness.comparison import describe
 from harness.events import Event, RunFinished, RunStarted, SuiteFinished, SuiteProgressed, SuiteStarted
 from harness.models import Status, Verdict
+from harness.redaction import Redactor
 
 _STATUS_WORD = {
     Status.PASS: "PASS",
@@ -25,7 +26,11 @@ _PROGRESS_INTERVAL_SECONDS = 1.0
 class Console:
     """Event handler that narrates the run for a person watching a terminal or a CI log."""
 
-    def __init__(self, progress: TextIO | None = None, verdict: TextIO | None = None) -> None:
+    def __init__(
+        self, progress: TextIO | None = None, verdict: TextIO | None = None, redactor: Redactor | None = None
+    ) -> None:
+        # The run's Redactor: a session cookie learnt while signing in is masked on the console too.
+        self._redactor = redactor or Redactor()
         self._progress = progress or sys.stderr
         self._verdict = verdict or sys.stdout
         self._last_progress: dict[str, float] = {}
@@ -41,7 +46,7 @@ class Console:
         if self.closed:
             return
         try:
-            print(text, file=stream, flush=True)
+            print(self._redactor.text(text), file=stream, flush=True)
         except (OSError, ValueError):
             self.closed = True
 
@@ -67,6 +72,10 @@ class Console:
             word = _STATUS_WORD[event.result.status]
             self._say(f"[{event.name}] finished in {event.seconds:.1f}s: {word}")
         elif isinstance(event, RunFinished):
+            # Lines of something that never "finishes" like a suite (signing in) must not be lost either.
+            for name, message in self._held_back.items():
+                self._say(f"[{name}] {message}")
+            self._held_back.clear()
             self._print_verdict(event)
 
     def _print_verdict(self, event: RunFinished) -> None:

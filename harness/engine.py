@@ -17,6 +17,8 @@ from typing import Any
 
 from harness import __version__
 from harness.artifacts import GATHER_STATE, Artifacts
+from harness.auth.hooks import SignedInRun, activity, lost_sessions
+from harness.auth.session import SessionKeeper, mark_lost
 from harness.events import (
     Event,
     EventHandler,
@@ -208,6 +210,10 @@ class _SuiteRunner:
     def artifact_dir(self, name: str) -> Path:
         return self.run_dir / "artifacts" / name
 
+    def progress_of(self, name: str, message: str) -> None:
+        """One progress line under `name` (a suite, or "auth"), secrets masked."""
+        self.emit(SuiteProgressed(name, self.redactor.text(message)))
+
     def run(self, name: str, preflight_error: str | None) -> SuiteResult:
         try:
             suite = get_suite(name)
@@ -222,7 +228,7 @@ class _SuiteRunner:
         artifact_dir.mkdir(parents=True, exist_ok=True)
 
         def progress(message: str) -> None:
-            self.emit(SuiteProgressed(name, self.redactor.text(message)))
+            self.progress_of(name, message)
 
         settings = getattr(self.plan.config, name, None)
         context = GatherContext(self.target, self.plan.config, artifact_dir, self.redactor, progress, settings)
@@ -254,27 +260,35 @@ class _SuiteRunner:
         return self.finish(suite, gathered)
 
 
-def execute_run(plan: RunPlan, emit: Callable[[Event], None]) -> RunResult:
-    """Run the plan end to end and return the result; the RunFinished event carries it to the reporters."""
+def execute_run(plan: RunPlan, emit: Callable[[Event], None], redactor: Redactor | None = None) -> RunResult:
+    """Run the plan end to end and return the result; the RunFinished event carries it to the reporters.
+
+    `redactor` is shared with the event handlers that write, so a session cookie learnt while signing in is
+    masked everywhere; by default one is made from the plan's secrets.
+    """
     now = dt.datetime.now(dt.UTC)
     run_id = new_run_id(now)
     plan.out_dir.mkdir(parents=True, exist_ok=True)
     run_dir = create_run_dir(plan.out_dir, run_id)
     latest_problem = point_latest(plan.out_dir, run_dir)
-    redactor = Redactor(plan.secrets)
+    redactor = redactor if redactor is not None else Redactor(plan.secrets)
     # The config the run was made with, kept apart from result.json, which each evaluation rewrites.
     write_atomic(run_dir / RUN_CONFIG, redactor.text(plan.config.model_dump_json(indent=2, exclude={"profiles"})))
     runner = _SuiteRunner(plan, run_dir, redactor, emit)
     emit(RunStarted(run_id, runner.target.url, plan.suites, run_dir))
+    keeper = SessionKeeper.for_config(plan.config, redactor, lambda message: runner.progress_of("auth", message))
+    signed_in = SignedInRun(keeper, runner)
 
     results: dict[str, SuiteResult] = {
         name: skipped_suite(name, "not requested") for name in suite_names() if name not in plan.suites
     }
     interrupted = False
     try:
-        preflight_error = check_reachable(runner.target)
+        preflight_error = check_reachable(runner.target) or signed_in.start()
         for name in plan.suites:
             results[name] = runner.run(name, preflight_error)
+            if preflight_error is None:
+                results[name], preflight_error = signed_in.after(name, results[name])
     except KeyboardInterrupt:
         interrupted = True
         partial = runner.interrupted()
@@ -282,11 +296,14 @@ def execute_run(plan: RunPlan, emit: Callable[[Event], None]) -> RunResult:
             results[partial.name] = partial
         for name in plan.suites:
             results.setdefault(name, _not_run(name, INTERRUPTED))
+    finally:
+        signed_in.finish(run_dir)
     ordered = {name: results[name] for name in suite_names() if name in results}
     identity = RunIdentity(run_id, runner.target.url, utc_timestamp(now), plan.profile, interrupted)
     result = _conclude(identity, ordered, plan.config, redactor, plan.out_dir)
-    if latest_problem is not None:
-        result = replace(result, reasons=(*result.reasons, Reason(None, (), latest_problem)))
+    notes = [note for note in (signed_in.summary(), latest_problem) if note is not None]
+    if notes:
+        result = replace(result, reasons=(*result.reasons, *(Reason(None, (), note) for note in notes)))
     emit(RunFinished(result, run_dir))
     return result
 
@@ -350,12 +367,16 @@ def execute_evaluation(
     requested = tuple(name for name in suite_names() if (run_dir / "artifacts" / name / GATHER_STATE).exists())
     emit(RunStarted(saved["run_id"], saved.get("target", ""), requested, run_dir, evaluate_only=True))
     results: dict[str, SuiteResult] = {}
+    lost = lost_sessions(run_dir)
     for name in suite_names():
         if name not in requested:
             results[name] = skipped_suite(name, "not run in this run")
             continue
         began = time.monotonic()
         results[name] = _judge_saved(name, run_dir / "artifacts" / name, config, today)
+        if name in lost:
+            # The artifacts may cover logged-out pages: judging them again does not make that go away.
+            results[name] = mark_lost(results[name], activity(name), config.auth.lost, lost[name])
         emit(SuiteFinished(name, results[name], time.monotonic() - began))
     identity = RunIdentity(
         saved["run_id"],

@@ -20,11 +20,16 @@ class Redactor:
     """Replaces every known secret value with ``***`` in text and in files."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
+        self._secrets: list[str] = []
+        self.add(secrets)
+
+    def add(self, secrets: Iterable[str]) -> None:
+        """Mask these values too from now on (a session cookie becomes known only once golive has signed in)."""
         credible = {s for s in secrets if len(s) >= _MIN_SECRET_LENGTH}
         # A secret with & < > " or \ is written escaped in HTML and JSON; mask those spellings too.
         spellings = {form for s in credible for form in (s, html.escape(s), html.escape(s, quote=False), _json(s))}
         # Longest first, so a secret that contains another is masked whole.
-        self._secrets = sorted(spellings, key=len, reverse=True)
+        self._secrets = sorted(spellings | set(self._secrets), key=len, reverse=True)
 
     @property
     def active(self) -> bool:

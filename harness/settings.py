@@ -1,4 +1,4 @@
-"""The whole configuration, validated: `[target]`, `[browser]`, waivers, profiles, and one section per suite.
+"""The whole configuration, validated: `[target]`, `[browser]`, `[auth]`, waivers, profiles, and one section per suite.
 
 The harness knows only its own sections. Each suite brings a pydantic model for its section (see
 harness.suite.Suite.settings_model); `config_model` builds the full model from the registered suites, so an
@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
+from harness.auth.settings import AuthSettings
 from harness.history_settings import HistorySettings, with_history_keys
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -85,6 +86,7 @@ class GoliveConfig(BaseModel):
 
     target: TargetSettings = Field(default_factory=TargetSettings)
     browser: BrowserSettings = Field(default_factory=BrowserSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
     waivers: list[Waiver] = Field(default_factory=list)
     history: HistorySettings = Field(default_factory=HistorySettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)

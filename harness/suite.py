@@ -118,6 +118,8 @@ class Suite:
     defaults: ClassVar[Mapping[str, Any]] = {}
     # Key paths inside the section whose values are secrets even when written literally (("zap", "api_key"),).
     secret_keys: ClassVar[tuple[tuple[str, ...], ...]] = ()
+    # What the suite does, as a reader would say "during ..." ("the security scan"); empty: "the <name> suite".
+    activity: ClassVar[str] = ""
     # Whether a run without `--suite` (and without a `suites` key) includes this suite.
     runs_by_default: ClassVar[bool] = False
     # Whether this suite's findings belong in the SARIF file (security.sarif) for code scanning.

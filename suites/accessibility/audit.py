@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from harness.auth.login_page import landing_in_browser
 from suites.accessibility.artifacts import PageRecord, PageStatus
 from suites.accessibility.evidence import outlined_screenshot
 from suites.accessibility.keyboard import check_keyboard
@@ -61,6 +62,8 @@ class AuditOptions:
     collect_links: bool = False
     checks: tuple[str, ...] = ()
     max_tab_presses: int = 150
+    # The login page (auth.login_url): a page that ends there is not audited as the page it was asked as.
+    login_url: str = ""
 
     def axe_options(self) -> dict[str, Any]:
         """The options object handed to ``axe.run``."""
@@ -170,6 +173,9 @@ async def _audit_in(page: Page, record: PageRecord, options: AuditOptions) -> Pa
         reason = response.status_text if response is not None and response.status_text else ""
         message = f"HTTP {status}{' ' + reason if reason else ''}"
         return PageAudit(dataclasses.replace(record, status=PageStatus.LOAD_ERROR, error=message))
+    login = await landing_in_browser(page, record.url, options.login_url)
+    if login is not None:
+        return PageAudit(dataclasses.replace(record, status=PageStatus.LOAD_ERROR, error=login))
     return await inspect(page, record, options)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from typing import Any
+from urllib.parse import urlsplit
 
 from harness.artifacts import Artifacts
 from harness.models import Finding, SuiteResult
@@ -148,6 +149,7 @@ def _details(
                 "url": record.url,
                 "page": where,
                 "final_url": record.final_url,
+                "ended_on": _ended_elsewhere(record, base),
                 "status": record.status.value,
                 "http_status": record.http_status,
                 "error": record.error,
@@ -201,6 +203,13 @@ def _metrics(
         "checks": [name for name in settings.checks if name in (index.get("checks") or [])],
         "shard": shard.get("shard"),
     }
+
+
+def _ended_elsewhere(record: PageRecord, base: str) -> str | None:
+    """Where a page that was redirected to another path ended, as a reader names it; None if it stayed put."""
+    if not record.final_url or urlsplit(record.final_url).path == urlsplit(record.url).path:
+        return None
+    return display_path(record.final_url, base)
 
 
 def evaluate(artifacts: Artifacts, context: JudgeContext) -> SuiteResult:

@@ -44,7 +44,8 @@ def gather(context: GatherContext) -> None:
     """Audit the configured (and discovered) pages and journeys in Chromium; save results under artifacts."""
     settings = context.settings_as(AccessibilitySettings, "accessibility")
     axe = locate_axe_script(settings.axe_script)
-    storage_state = storage_state_path(settings.storage_state)
+    # golive's own sign-in (auth) gives the session unless this suite names a storage state of its own.
+    storage_state = storage_state_path(settings.storage_state) or context.target.storage_state
     plan = Plan(settings, context.target, context.progress)
     results = Results(settings, context.target, axe, context.write_json, context.artifact_dir, context.progress)
     try:

@@ -11,6 +11,8 @@ import asyncio
 import time
 from typing import TYPE_CHECKING
 
+from harness.auth.login_page import landing_in_browser
+from harness.browser_steps import StepFailed, perform_step
 from harness.suite import Target
 from suites.accessibility.artifacts import PageRecord, PageStatus
 from suites.accessibility.audit import (
@@ -28,10 +30,6 @@ if TYPE_CHECKING:
     from playwright.async_api import Page
 
 
-class StepFailed(Exception):
-    """A journey step could not be done; the message says why in one line."""
-
-
 def step_record(journey: Journey, number: int, step: JourneyStep, url: str) -> PageRecord:
     """The index record for the state after step `number` (1-based) of `journey`."""
     label = step.describe()
@@ -43,35 +41,6 @@ def step_record(journey: Journey, number: int, step: JourneyStep, url: str) -> P
         step=number,
         step_label=label,
     )
-
-
-async def _perform(page: Page, step: JourneyStep, target: Target, options: AuditOptions, timeout_s: float) -> None:
-    """Do one step; raise StepFailed when it cannot be done."""
-    timeout_ms = timeout_s * 1000
-    action, argument = step.action, step.argument
-    if action == "goto":
-        url = target.resolve(argument)
-        response = await page.goto(url, wait_until=options.wait_until, timeout=options.timeout_s * 1000)
-        if response is not None and response.status >= 400:
-            raise StepFailed(f"{url} answered HTTP {response.status}")
-        return
-    if action == "click":
-        await page.click(argument, timeout=timeout_ms)
-    elif action == "fill":
-        await page.fill(argument, step.value or "", timeout=timeout_ms)
-    elif action == "select":
-        await page.select_option(argument, step.value or "", timeout=timeout_ms)
-    elif action == "check":
-        await page.check(argument, timeout=timeout_ms)
-    elif action == "press":
-        if step.selector:
-            await page.press(step.selector, argument, timeout=timeout_ms)
-        else:
-            await page.keyboard.press(argument)
-    elif action == "wait_for":
-        await page.wait_for_selector(argument, state="visible", timeout=timeout_ms)
-    # A click or key press may have started a navigation (a form submission): let the next page load.
-    await page.wait_for_load_state(options.wait_until, timeout=options.timeout_s * 1000)
 
 
 async def run_journey(page: Page, journey: Journey, target: Target, options: AuditOptions) -> list[PageAudit]:
@@ -86,7 +55,11 @@ async def run_journey(page: Page, journey: Journey, target: Target, options: Aud
     for number, step in enumerate(journey.steps, start=1):
         started = time.monotonic()
         try:
-            await _perform(page, step, target, options, journey.step_timeout)
+            await perform_step(page, step, target, options.wait_until, options.timeout_s, journey.step_timeout)
+            if step.action == "goto":
+                login = await landing_in_browser(page, target.resolve(step.argument), target.login_url)
+                if login is not None:
+                    raise StepFailed(login)
         except (PlaywrightError, StepFailed) as error:
             if isinstance(error, PlaywrightError) and await browser_gone(page.context, error):
                 raise BrowserLost(short_error(error)) from None

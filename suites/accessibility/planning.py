@@ -87,7 +87,8 @@ class Plan:
     def add_page(self, url: str, requested: str, source: str = "config", depth: int = 0) -> bool:
         """Queue a page unless it is already planned or done; return whether it was added."""
         key = page_key(url)
-        if key in self._seen:
+        if key in self._seen or (source != "config" and self.target.is_logout(url)):
+            # A sign-out link found by the crawl or the sitemap would end the session the audit relies on.
             return False
         self._seen.add(key)
         self.pending.append(PlannedPage(url, requested, source, depth, self._seq()))

@@ -39,6 +39,7 @@ _NEEDS_REVIEW = (
 )
 _BY_PAGE = (
     Column("page", "Page"),
+    Column("ended_on", "Ended on (after a redirect)"),
     Column("status", "Status"),
     Column("http_status", "HTTP status", Kind.NUMBER),
     *(Column(f"violations.{impact}", impact.capitalize(), Kind.NUMBER) for impact in IMPACTS),
@@ -75,5 +76,12 @@ def accessibility_blocks(result: SuiteResult) -> tuple[Block, ...]:
         note = "golive's own checks could not decide these; they never fail the verdict."
         blocks.append(Table("Needs review", _NEEDS_REVIEW, tuple(details["needs_review"]), note))
     if details.get("by_page"):
-        blocks.append(Table("Violations by page", _BY_PAGE, tuple(_flat(row) for row in details["by_page"])))
+        rows = tuple(_flat(row) for row in details["by_page"])
+        # Where a page ended is worth a column only when one was redirected to another path.
+        columns = (
+            _BY_PAGE
+            if any(row.get("ended_on") for row in rows)
+            else tuple(column for column in _BY_PAGE if column.key != "ended_on")
+        )
+        blocks.append(Table("Violations by page", columns, rows))
     return tuple(blocks)

@@ -38,6 +38,7 @@ def audit_options(plan: Plan) -> AuditOptions:
         collect_links=settings.crawl.max_pages > 0,
         checks=tuple(settings.checks),
         max_tab_presses=settings.max_tab_presses,
+        login_url=plan.target.login_url,
     )
 
 

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from harness.browser_steps import STEP_ACTIONS, BrowserStep
 from harness.durations import Duration
 
 Impact = Literal["critical", "serious", "moderate", "minor"]
@@ -28,8 +29,9 @@ STANDARD_TAGS: dict[str, list[str]] = {
     "wcag22aa": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
 }
 
+__all__ = ["STEP_ACTIONS", "AccessibilitySettings", "Journey", "JourneyStep"]
+
 _SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
-STEP_ACTIONS = ("goto", "click", "fill", "select", "check", "press", "wait_for")
 
 
 class CrawlSettings(BaseModel):
@@ -52,60 +54,11 @@ class RuleSettings(BaseModel):
     disable: list[str] = Field(default_factory=list)
 
 
-class JourneyStep(BaseModel):
-    """One step of a journey: exactly one action key, with what it needs.
+class JourneyStep(BrowserStep):
+    """One step of a journey, in the grammar of harness.browser_steps; the page after it is audited unless
+    ``audit = false``."""
 
-    ``{ goto = "/apply" }``, ``{ click = "button#continue" }``, ``{ fill = "#email", value = "a@b.c" }``,
-    ``{ select = "#country", value = "France" }``, ``{ check = "#agree" }``, ``{ press = "Enter" }`` (or with
-    ``selector`` to focus an element first) and ``{ wait_for = "#error-summary" }``. After the step the page is
-    audited unless ``audit = false``.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    goto: str | None = None
-    click: str | None = None
-    fill: str | None = None
-    select: str | None = None
-    check: str | None = None
-    press: str | None = None
-    wait_for: str | None = None
-    value: str | None = None
-    selector: str | None = None
     audit: bool = True
-
-    @model_validator(mode="after")
-    def _one_action(self) -> JourneyStep:
-        actions = [name for name in STEP_ACTIONS if getattr(self, name) is not None]
-        if len(actions) != 1:
-            found = ", ".join(actions) or "none"
-            raise ValueError(f"a step needs exactly one of {', '.join(STEP_ACTIONS)} (found: {found})")
-        if actions[0] in ("fill", "select") and self.value is None:
-            raise ValueError(f'a {actions[0]} step needs a value, e.g. {{ {actions[0]} = "#field", value = "..." }}')
-        if self.value is not None and actions[0] not in ("fill", "select"):
-            raise ValueError(f"value is only for fill and select steps, not {actions[0]}")
-        if self.selector is not None and actions[0] != "press":
-            raise ValueError(f"selector is only for press steps; a {actions[0]} step names its element itself")
-        return self
-
-    @property
-    def action(self) -> str:
-        """The step's action name (goto, click, fill, ...)."""
-        return next(name for name in STEP_ACTIONS if getattr(self, name) is not None)
-
-    @property
-    def argument(self) -> str:
-        """What the action applies to: a path, a selector or a key."""
-        value = getattr(self, self.action)
-        return str(value)
-
-    def describe(self) -> str:
-        """The step as a reader would say it, e.g. ``fill '#email' with 'x'``."""
-        if self.action in ("fill", "select"):
-            return f"{self.action} {self.argument!r} with {self.value!r}"
-        if self.action == "press" and self.selector:
-            return f"press {self.argument} in {self.selector!r}"
-        return f"{self.action} {self.argument!r}" if self.action != "press" else f"press {self.argument}"
 
 
 class Journey(BaseModel):

@@ -21,6 +21,7 @@ class AccessibilitySuite(Suite):
 
     name = "accessibility"
     title = "Accessibility audit (axe-core in Chromium)"
+    activity = "the accessibility audit"
     settings_model = AccessibilitySettings
     defaults = packaged_defaults("suites.accessibility")
     runs_by_default = True

@@ -29,10 +29,14 @@ from suites.performance.shapes import LoadPlan, plan_for
 _ANY_ADDRESS = ("*", "", "0.0.0.0", "::")
 
 
-def scenarios_json(settings: PerformanceSettings) -> str | None:
-    """`[[performance.scenarios]]` as the built-in locustfile reads them, or None when `paths` are used."""
+def scenarios_json(settings: PerformanceSettings, target: Target | None = None) -> str | None:
+    """`[[performance.scenarios]]` as the built-in locustfile reads them, or None when `paths` are used.
+
+    Sign-out links (`auth.logout`) are left out: they would end the session every virtual user sends.
+    """
     if not settings.scenarios:
         return None
+    target = target or Target("")
     return json.dumps(
         [
             {
@@ -45,22 +49,30 @@ def scenarios_json(settings: PerformanceSettings) -> str | None:
                 "headers": scenario.headers,
             }
             for scenario in settings.scenarios
+            if not target.is_logout(scenario.path)
         ]
     )
+
+
+def logout_requests(settings: PerformanceSettings, target: Target) -> list[str]:
+    """The configured paths (or scenarios) that are sign-out links, never requested."""
+    paths = [scenario.path for scenario in settings.scenarios] if settings.scenarios else settings.paths
+    return [path for path in paths if target.is_logout(path)]
 
 
 def locust_environment(settings: PerformanceSettings, target: Target, artifact_dir: Path) -> dict[str, str]:
     """The environment variables the built-in (or the user's own) locustfile and golive's hooks read."""
     env = {
         protocol.ENV_TARGET_URL: target.url,
-        protocol.ENV_PATHS: json.dumps(settings.paths),
+        protocol.ENV_PATHS: json.dumps([path for path in settings.paths if not target.is_logout(path)]),
+        protocol.ENV_LOGIN_URL: target.login_url,
         protocol.ENV_THINK_TIME: json.dumps(settings.think_time),
         protocol.ENV_HEADERS: json.dumps(target.request_headers()),
         protocol.ENV_USER_CLASS: settings.user_class,
         protocol.ENV_ERRORS_FILE: str(artifact_dir / protocol.ERRORS_JSON),
         protocol.ENV_STEPS_FILE: str(artifact_dir / protocol.STEPS_JSON),
     }
-    scenarios = scenarios_json(settings)
+    scenarios = scenarios_json(settings, target)
     if scenarios is not None:
         env[protocol.ENV_SCENARIOS] = scenarios
     plan = plan_for(settings)
@@ -131,7 +143,7 @@ def worker_command(settings: PerformanceSettings, spec: LocustSpec) -> str:
     GOLIVE_PERF_HEADERS on the worker (a JSON object) before running it.
     """
     host = settings.master_bind_host if settings.master_bind_host not in _ANY_ADDRESS else socket.gethostname()
-    names = [protocol.ENV_TARGET_URL, protocol.ENV_THINK_TIME, protocol.ENV_USER_CLASS]
+    names = [protocol.ENV_TARGET_URL, protocol.ENV_THINK_TIME, protocol.ENV_USER_CLASS, protocol.ENV_LOGIN_URL]
     names.append(protocol.ENV_PATHS if not settings.scenarios else protocol.ENV_SCENARIOS)
     assignments = [f"{name}={shlex.quote(spec.env[name])}" for name in names if name in spec.env]
     secret_bearing = [protocol.ENV_HEADERS] if json.loads(spec.env.get(protocol.ENV_HEADERS, "{}")) else []
@@ -197,9 +209,19 @@ def gather(context: GatherContext) -> None:
             "add it to [target] allowed_hosts if you own it"
         )
     settings = context.settings_as(PerformanceSettings, "performance")
+    skipped = logout_requests(settings, context.target)
+    planned = len(settings.scenarios) if settings.scenarios else len(settings.paths)
+    if skipped and len(skipped) == planned:
+        raise GatherError(
+            f"every path of the load test is a sign-out link (auth.logout matches {', '.join(skipped)}), so nothing "
+            "was requested; list the pages to load in performance.paths"
+        )
     spec = build_spec(context)
     plan = plan_for(settings)
     record: dict[str, Any] = {"parameters": _parameters(settings, spec, plan), "started": True}
+    if skipped:
+        record["parameters"]["logout_paths_skipped"] = skipped
+        context.progress(f"not requesting sign-out link(s) {', '.join(skipped)} (auth.logout)")
     if settings.expect_workers is not None:
         record["worker_command"] = worker_command(settings, spec)
     context.write_json(protocol.RUN_JSON, record)

@@ -11,10 +11,21 @@ import json
 import os
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from locust import FastHttpUser, HttpUser, User, between, constant
 
-from suites.performance.protocol import ENV_HEADERS, ENV_PATHS, ENV_SCENARIOS, ENV_THINK_TIME, ENV_USER_CLASS
+from harness.auth.login_page import redirected_request_problem
+from suites.performance.protocol import (
+    ENV_HEADERS,
+    ENV_LOGIN_URL,
+    ENV_PATHS,
+    ENV_SCENARIOS,
+    ENV_THINK_TIME,
+    ENV_USER_CLASS,
+)
+
+LOGIN_URL = os.environ.get(ENV_LOGIN_URL, "")
 
 
 def _json_env(name: str, default: Any) -> Any:
@@ -29,13 +40,34 @@ def wait_time_for(think_time: Any) -> Callable[[User], float]:
     return constant(float(think_time))
 
 
+def login_landing(response: Any, requested: str, login_url: str) -> str | None:
+    """Why a response that was redirected to the login page is a failure, or None (no redirect, or elsewhere).
+
+    Both clients follow redirects and give where the request ended as `url` (FastHttpUser's response in a
+    with-block loses its `history`, so a different final path is what tells a redirect).
+    """
+    final = str(getattr(response, "url", "") or "")
+    if not final or urlsplit(final).path == urlsplit(requested).path:
+        return None  # the common case: the body is not even decoded
+    return redirected_request_problem(requested, final, login_url, getattr(response, "text", None))
+
+
+def send(user: FastHttpUser | HttpUser, method: str, path: str, name: str, options: dict[str, Any]) -> None:
+    """One request; a response that ends on the login page after redirects counts as a failed request."""
+    # Both FastHttpUser and HttpUser clients take `name`, `headers` and `catch_response` per request.
+    with user.client.request(method, path, name=name, catch_response=True, **options) as response:
+        # Locust puts the path after the host as written, so a target with a base path keeps it.
+        problem = login_landing(response, (user.host or "").rstrip("/") + path, LOGIN_URL)
+        if problem is not None:
+            response.failure(problem)
+
+
 def task_for(path: str, headers: dict[str, str]) -> Callable[[FastHttpUser | HttpUser], None]:
     """A task that requests `path`, reported under the name "GET <path>" so endpoints read as method + path."""
     name = f"GET {path}"
 
     def request(user: FastHttpUser | HttpUser) -> None:
-        # Both FastHttpUser and HttpUser clients take `name` and `headers` per request.
-        user.client.get(path, name=name, headers=headers)
+        send(user, "GET", path, name, {"headers": headers})
 
     request.__name__ = f"get {path}"
     return request
@@ -47,14 +79,14 @@ def scenario_task(scenario: dict[str, Any], headers: dict[str, str]) -> Callable
     path = str(scenario["path"])
     name = str(scenario.get("name") or f"{method} {path}")
     merged = {**headers, **(scenario.get("headers") or {})}
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {"headers": merged}
     if scenario.get("body") is not None:
         options["data"] = str(scenario["body"])
     elif scenario.get("json") is not None:
         options["json"] = scenario["json"]
 
     def request(user: FastHttpUser | HttpUser) -> None:
-        user.client.request(method, path, name=name, headers=merged, **options)
+        send(user, method, path, name, options)
 
     request.__name__ = name
     return request

@@ -13,6 +13,8 @@ ENV_THINK_TIME = "GOLIVE_PERF_THINK_TIME"  # JSON: a number of seconds or [min, 
 ENV_HEADERS = "GOLIVE_PERF_HEADERS"  # JSON object of headers sent with every request (cookies folded in)
 ENV_USER_CLASS = "GOLIVE_PERF_USER_CLASS"  # "fast" (FastHttpUser) or "http" (HttpUser)
 ENV_TARGET_URL = "GOLIVE_TARGET_URL"  # the target, also given to Locust as --host
+# The login page (auth.login_url), or empty: a response redirected there is a failed request, not a page.
+ENV_LOGIN_URL = "GOLIVE_PERF_LOGIN_URL"
 # Where the hooks save Locust's grouped errors when it quits (the failures CSV lags by up to a second).
 ENV_ERRORS_FILE = "GOLIVE_PERF_ERRORS_FILE"
 # Seconds between live progress lines printed by the hooks on stdout.

@@ -21,6 +21,7 @@ class PerformanceSuite(Suite):
 
     name = "performance"
     title = "Load test (Locust)"
+    activity = "the load test"
     settings_model = PerformanceSettings
     defaults = packaged_defaults("suites.performance")
     runs_by_default = True

@@ -56,6 +56,7 @@ class SecuritySuite(Suite):
 
     name = "security"
     title = "Security checks (HTTP hygiene and a ZAP or Wapiti scan)"
+    activity = "the security scan"
     settings_model = SecuritySettings
     defaults = packaged_defaults("suites.security")
     secret_keys = (("zap", "api_key"),)

@@ -309,7 +309,7 @@ def _scan(
         cookies_sent=with_cookies,
         deadline_s=hard_deadline(settings, choice.modules),
     )
-    if settings.exclude:
+    if settings.exclude or target.logout:  # -x patterns need the launcher (see python_launched)
         command = python_launched(command)
         record["exclusion_launcher"] = command[0] != executable
     progress(f"Wapiti {record['wapiti_version']}: {', '.join(choice.modules)} on {target.url}")

@@ -62,7 +62,7 @@ def choose_modules(
 
 def cookie_jar(target: Target) -> dict[str, dict[str, dict[str, dict[str, object]]]]:
     """The target's cookies (and any Cookie header) in Wapiti's JSON cookie-file format, for the target's host."""
-    cookies = dict(target.cookies)
+    cookies = dict(target.all_cookies)  # the configured ones and the session of [auth]
     for name, value in target.headers.items():
         if name.lower() == "cookie":
             parsed: SimpleCookie = SimpleCookie()
@@ -151,6 +151,8 @@ def wapiti_command(
     for url in start_urls:
         command += ["-s", url]
     for pattern in settings.exclude:
+        command += ["-x", target.resolve(pattern)]
+    for pattern in target.logout:  # sign-out links (auth.logout) would end the session the scan relies on
         command += ["-x", target.resolve(pattern)]
     return command + header_arguments(target) + list(settings.extra_args)
 

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from harness.auth.login_page import logout_regex
 from harness.suite import Target
 from suites.security.settings import ZapSettings
 from suites.security.zap_client import ZapError, ZapSession, start_hint
@@ -92,6 +93,24 @@ def run_zap_scan(
     return record
 
 
+def exclude_logout(session: ZapSession, target: Target) -> list[str]:
+    """Keep ZAP's spider and active scan off the sign-out links (`auth.logout`); returns the regexes excluded."""
+    excluded: list[str] = []
+    for pattern in target.logout:
+        regex = logout_regex(target.url, pattern)
+
+        def spider_off(zap: Any, regex: str = regex) -> Any:
+            return zap.spider.exclude_from_scan(regex)
+
+        def active_off(zap: Any, regex: str = regex) -> Any:
+            return zap.ascan.exclude_from_scan(regex)
+
+        session.call("spider.excludeFromScan", spider_off)
+        session.call("ascan.excludeFromScan", active_off)
+        excluded.append(regex)
+    return excluded
+
+
 def _scan(
     session: ZapSession,
     target: Target,
@@ -108,6 +127,7 @@ def _scan(
         record["session"] = new_session(session) if session.settings.new_session else {"new": False}
         with target_headers_in_zap(session, target) as header_names:
             record["headers_sent"] = header_names
+            record["excluded"] = exclude_logout(session, target)
             session.call("core.accessUrl", lambda zap: zap.core.access_url(url=target.url, followredirects="true"))
             if openapi:
                 progress(f"importing the OpenAPI definition {openapi}")

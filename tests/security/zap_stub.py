@@ -126,6 +126,8 @@ class ZapStubState:
     calls: list[dict[str, Any]] = field(default_factory=list)
     target: str = ""
     replacer_rules: dict[str, str] = field(default_factory=dict)
+    # Regexes the spider and the active scan were told to leave out (keyed "spider", "ascan").
+    excluded: dict[str, list[str]] = field(default_factory=dict)
     policies: dict[str, dict[str, str]] = field(default_factory=dict)
     shutdown_requested: bool = False
     _spider_progress: int = 0
@@ -315,6 +317,9 @@ def _answer(state: ZapStubState, operation: str, params: dict[str, str]) -> dict
             return {"alerts": matching[start : start + count] if count > 0 else matching[start:]}
         if operation == "replacer/action/addRule":
             state.replacer_rules[_require(params, "description")] = _require(params, "matchString")
+            return _ok()
+        if operation in ("spider/action/excludeFromScan", "ascan/action/excludeFromScan"):
+            state.excluded.setdefault(operation.split("/")[0], []).append(_require(params, "regex"))
             return _ok()
         if operation == "replacer/action/removeRule":
             state.replacer_rules.pop(_require(params, "description"), None)
