@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.events import RunFinished
+from harness.events import EventHandler, RunFinished
 from harness.history import HistoryRecorder
 from harness.history_settings import HistorySettings
 from harness.history_store import HistoryStore
@@ -212,7 +212,10 @@ def _finished(run_id: str) -> RunFinished:
 
 def test_the_page_is_rewritten_after_each_recorded_run(tmp_path: Path) -> None:
     settings, redactor = HistorySettings(), Redactor()
-    handlers = [HistoryRecorder(settings, tmp_path, redactor), TrendPageWriter(settings, tmp_path, redactor)]
+    handlers: list[EventHandler] = [
+        HistoryRecorder(settings, tmp_path, redactor),
+        TrendPageWriter(settings, tmp_path, redactor),
+    ]
     for run_id in _ids(2):
         for handler in handlers:
             handler.handle(_finished(run_id))
