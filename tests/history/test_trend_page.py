@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.comparison import NOT_RUN
 from harness.events import EventHandler, RunFinished
 from harness.history import HistoryRecorder
 from harness.history_settings import HistorySettings
@@ -17,7 +18,7 @@ from harness.redaction import Redactor
 from harness.reporters.trend_page import render_trend_page
 from harness.run_record import CheckRecord, RunRecord, SuiteRecord
 from harness.trend_writer import TrendPageWriter, trend_sections, write_trend_page
-from harness.trends import NOT_RUN, TargetTrend, report_href, target_trend, trend_charts
+from harness.trends import TargetTrend, report_href, target_trend, trend_charts
 from tests.history.runs import TARGET, accessibility, full_run, performance, record, run
 
 HOSTILE = '<script>alert("x")</script>'
