@@ -30,6 +30,7 @@ from harness.rundir import check_writable
 from harness.settings import GoliveConfig
 from harness.suite_index import installed_commands
 from harness.target import Target
+from harness.trend_writer import TrendPageWriter
 
 _EXIT_FOR_VERDICT = {
     Verdict.READY: EXIT_READY,
@@ -98,7 +99,8 @@ def _run_plan(plan: RunPlan, label: str | None = None) -> int:
     redactor = Redactor(plan.secrets)
     history = HistoryRecorder(plan.config.history, plan.out_dir, redactor, label)
     # The console goes last: the verdict is printed once the reports exist, and a closed pipe cannot stop them.
-    handlers: list[EventHandler] = [ReportWriter(redactor), history, StepSummary()]
+    trends = TrendPageWriter(plan.config.history, plan.out_dir, redactor)
+    handlers: list[EventHandler] = [ReportWriter(redactor), history, trends, StepSummary()]
     emit = Emitter([*handlers, Console(redactor=redactor), Notifier(plan.config.notify.webhook, redactor)])
     result = execute_run(plan, emit, redactor)
     return exit_code_for(result)
@@ -127,7 +129,8 @@ def command_evaluate(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     redactor = Redactor(loaded.secrets)
     history = HistoryRecorder(loaded.config.history, run_dir.parent, redactor)
-    emit = Emitter([ReportWriter(redactor), history, Console(redactor=redactor)])
+    trends = TrendPageWriter(loaded.config.history, run_dir.parent, redactor)
+    emit = Emitter([ReportWriter(redactor), history, trends, Console(redactor=redactor)])
     result = execute_evaluation(run_dir, saved, loaded.config, dt.date.today(), emit, loaded.secrets)
     return _EXIT_FOR_VERDICT[result.verdict]
 

@@ -33,9 +33,15 @@ def add_history_commands(
     history.add_argument("--target", help="only runs against this URL")
     history.add_argument("--profile", help="only runs made with this profile")
     history.add_argument(
-        "--limit", "--last", dest="limit", type=int, default=20, help="how many runs to show (default: 20)"
+        "--limit",
+        "--last",
+        dest="limit",
+        type=int,
+        default=None,
+        help="how many runs to show (default: 20; with --html, 60 per target)",
     )
     history.add_argument("--json", action="store_true", help="print the runs as JSON")
+    history.add_argument("--html", action="store_true", help="write the trend page <out>/index.html and print its path")
     actions = history.add_subparsers(dest="history_command", metavar="ACTION", parser_class=parser_class)
     show = actions.add_parser("show", help="one run in full: suites, checks, findings")
     show.add_argument("run", metavar="RUN", help="a run id (or a unique start of one)")

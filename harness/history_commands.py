@@ -16,7 +16,13 @@ from harness.history_settings import HISTORY_DB
 from harness.history_store import ANY_PROFILE, LEGACY_FILE, HistoryError, HistoryStore, shown_url
 from harness.history_table import history_json, render_history
 from harness.redaction import Redactor
+from harness.reporters.trend_page import FILE_NAME as TREND_FILE
 from harness.run_record import RunRecord, record_from_result
+from harness.trend_writer import write_trend_page
+from harness.trends import DEFAULT_RUNS
+
+# Runs `golive history` lists when no --limit is given.
+TABLE_RUNS = 20
 
 
 def _loaded(args: argparse.Namespace) -> LoadedConfig:
@@ -66,15 +72,18 @@ def command_history(args: argparse.Namespace) -> int:
         return command_history_show(args)
     if args.history_command == "invalidate":
         return command_history_invalidate(args)
-    if args.limit < 1:
+    if args.limit is not None and args.limit < 1:
         raise UsageError(f"--limit must be at least 1, got {args.limit}")
+    if args.html:
+        return command_history_html(args)
+    limit = args.limit or TABLE_RUNS
     opened = _open(args)
     redactor = opened.redactor
     runs: list[RunRecord] = []
     try:
         profile = args.profile if args.profile is not None else ANY_PROFILE
         if opened.store is not None:
-            runs = opened.store.runs(target=args.target, profile=profile, limit=args.limit)
+            runs = opened.store.runs(target=args.target, profile=profile, limit=limit)
     except HistoryError as error:
         raise UsageError(redactor.text(str(error))) from None
     finally:
@@ -85,6 +94,25 @@ def command_history(args: argparse.Namespace) -> int:
         print(f"golive: no runs recorded in {opened.where}", file=sys.stderr)
     else:
         _print(render_history(runs), redactor)
+    return EXIT_READY
+
+
+def command_history_html(args: argparse.Namespace) -> int:
+    """`golive history --html`: write the trend page `<out>/index.html` and print its path."""
+    opened = _open(args)
+    out = Path(getattr(args, "out", Path("reports")))
+    profile = args.profile if args.profile is not None else ANY_PROFILE
+    try:
+        if opened.store is None:
+            print(f"golive: no runs recorded in {opened.where}", file=sys.stderr)
+        path = write_trend_page(opened.store, out, opened.redactor, args.target, profile, args.limit or DEFAULT_RUNS)
+    except HistoryError as error:
+        raise UsageError(opened.redactor.text(str(error))) from None
+    except OSError as error:
+        raise UsageError(f"{out / TREND_FILE} cannot be written: {error.strerror or error}") from None
+    finally:
+        opened.close()
+    print(path)
     return EXIT_READY
 
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select, update
+from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
@@ -40,6 +40,8 @@ class _AnyProfile:
 
 
 ANY_PROFILE: Final = _AnyProfile()
+# A profile to filter runs by: a name, None for runs without a profile, or ANY_PROFILE.
+ProfileFilter = str | _AnyProfile | None
 
 
 def _now() -> str:
@@ -283,6 +285,16 @@ class HistoryStore:
         with self._transaction() as connection:
             rows = list(connection.execute(query).mappings())
             return list(reversed(self._records(connection, rows)))
+
+    def targets(self, profile: str | _AnyProfile | None = ANY_PROFILE) -> list[str]:
+        """The targets with recorded runs (of `profile`, if given), the most recently run first."""
+        table = schema.runs
+        latest = func.max(table.c.run_id)
+        query = select(table.c.target, latest).group_by(table.c.target).order_by(latest.desc(), table.c.target)
+        if not isinstance(profile, _AnyProfile):
+            query = query.where(table.c.profile.is_(None) if profile is None else table.c.profile == profile)
+        with self._transaction() as connection:
+            return [str(row[0]) for row in connection.execute(query)]
 
     def get(self, run_id: str) -> RunRecord | None:
         """The run with this id, or the only run whose id starts with it; None if there is none."""

@@ -20,7 +20,7 @@ from harness.reporters.html_suite import checks_passed, is_skipped, render_suite
 
 FILE_NAME = "report.html"
 
-_VERDICT = {
+VERDICT_TEXT = {
     Verdict.READY: ("READY", "✓", "Ready: every check that was run passed. Any warnings are listed below."),
     Verdict.NOT_READY: ("NOT READY", "✗", "Not ready: at least one check failed."),
     Verdict.INCONCLUSIVE: (
@@ -38,7 +38,7 @@ def _css() -> str:
 
 def render_html(result: RunResult) -> str:
     """The whole report as one HTML document."""
-    word = _VERDICT[result.verdict][0]
+    word = VERDICT_TEXT[result.verdict][0]
     body = [
         _masthead(result),
         '<main id="main" class="width">',
@@ -72,7 +72,7 @@ def _masthead(result: RunResult) -> str:
 
 
 def _verdict(result: RunResult) -> str:
-    word, symbol, meaning = _VERDICT[result.verdict]
+    word, symbol, meaning = VERDICT_TEXT[result.verdict]
     css = result.verdict.value.lower().replace("_", "-")
     return (
         f'<div class="verdict verdict-{css}">'

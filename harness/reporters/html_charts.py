@@ -64,7 +64,7 @@ def _seconds(value: Any) -> float | None:
     return None
 
 
-def _nice_max(value: float) -> float:
+def nice_max(value: float) -> float:
     """A round upper bound for the y axis (1, 2, 2.5 or 5 times a power of ten)."""
     if value <= 0:
         return 1.0
@@ -80,7 +80,7 @@ def _figure(series: Series, points: list[tuple[float, float]], band: Mapping[str
     values = [y for _, y in points]
     limits = {name: float(band[name]) for name in ("warn", "fail") if is_number(band.get(name))}
     # The y axis starts at zero so that the height of the line means something; odd negative values are clamped.
-    y_max = _nice_max(max([*values, *limits.values(), 0.0]))
+    y_max = nice_max(max([*values, *limits.values(), 0.0]))
     x_min = min(0.0, points[0][0])
     x_max = max(points[-1][0], x_min + 1.0)
     unit = f" {series.unit}" if series.unit else ""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import itertools
 import re
 from html import escape
@@ -15,13 +14,12 @@ import pytest
 
 from harness.models import Check, Finding, Reason, RunResult, Severity, Status, SuiteResult, Verdict, skipped_suite
 from harness.reporters.html import render_html
-from suites.accessibility.browser import choose_executable, launch_chromium
 from suites.accessibility.report import accessibility_blocks
 from suites.performance.report import performance_blocks
+from tests.reporters.browser_audit import audit_page, violation_summary
 from tests.reporters.sample import sample_run
 from tests.support import Route, run_golive, serve
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SCRIPT = "<script>alert(1)</script>"
 
 
@@ -493,42 +491,6 @@ def test_every_suite_gets_a_section_in_result_order() -> None:
 # Integration: the real page in real Chromium ------------------------------------------------------------------------
 
 
-def _axe_script() -> Path:
-    spec = importlib.util.find_spec("axe_playwright_python")
-    assert spec is not None and spec.origin is not None, "axe-playwright-python is not installed"
-    return Path(spec.origin).parent / "axe.min.js"
-
-
-def _audit(url: str, screenshot: Path | None = None) -> tuple[list[dict[str, Any]], int, int]:
-    """axe violations at desktop width, then the document's scroll width at 320 px and 1280 px."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright, choose_executable("", None))
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            context.add_init_script(path=str(_axe_script()))
-            page = context.new_page()
-            page.goto(url, wait_until="load")
-            # Open every <details> so that axe audits the collapsed parts too.
-            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-            results = page.evaluate(
-                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-                AXE_TAGS,
-            )
-            if screenshot is not None:
-                page.evaluate("document.querySelectorAll('details').forEach(d => d.open = false)")
-                page.screenshot(path=str(screenshot), full_page=True)
-            wide = int(page.evaluate("document.documentElement.scrollWidth"))
-            page.set_viewport_size({"width": 320, "height": 640})
-            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-            narrow = int(page.evaluate("document.documentElement.scrollWidth"))
-            context.close()
-        finally:
-            browser.close()
-    return list(results["violations"]), narrow, wide
-
-
 @pytest.mark.integration
 @pytest.mark.parametrize(
     "run",
@@ -544,11 +506,10 @@ def test_report_passes_axe_wcag22aa_and_fits_320px(tmp_path: Path, run: RunResul
     report = tmp_path / "report.html"
     report.write_text(render_html(run), encoding="utf-8")
     with serve({"/report.html": Route(report.read_text(encoding="utf-8"))}) as server:
-        violations, narrow, wide = _audit(f"{server.url}/report.html")
+        violations, narrow, wide = audit_page(f"{server.url}/report.html")
         # Loading the report asked the server for the page only: nothing else (no fonts, images, scripts).
         assert {path for _, path in server.requests} == {"/report.html"}
-    summary = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
-    assert violations == [], summary
+    assert violations == [], violation_summary(violations)
     assert narrow <= 320, f"horizontal overflow at 320 px: scrollWidth {narrow}"
     assert wide <= 1280
 
