@@ -35,7 +35,7 @@ from harness.models import SCHEMA_VERSION, Check, Reason, RunResult, Status, Sui
 from harness.preflight import check_reachable
 from harness.redaction import Redactor
 from harness.registry import get_suite, suite_names
-from harness.rundir import create_run_dir, new_run_id, point_latest, utc_timestamp
+from harness.rundir import CACHE_FOLDER, create_run_dir, new_run_id, point_latest, utc_timestamp
 from harness.settings import GoliveConfig
 from harness.suite import GatherContext, GatherError, JudgeContext, Suite
 from harness.target import Target
@@ -231,7 +231,10 @@ class _SuiteRunner:
             self.progress_of(name, message)
 
         settings = getattr(self.plan.config, name, None)
-        context = GatherContext(self.target, self.plan.config, artifact_dir, self.redactor, progress, settings)
+        cache_dir = self.run_dir.parent / CACHE_FOLDER / name
+        context = GatherContext(
+            self.target, self.plan.config, artifact_dir, self.redactor, progress, settings, cache_dir=cache_dir
+        )
         self.in_progress = (suite, context)
         gathered = _gather(suite, context, preflight_error)
         self.in_progress = None

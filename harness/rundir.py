@@ -8,6 +8,9 @@ import secrets
 from pathlib import Path
 
 LATEST = "latest"
+# Beside the runs: what a suite keeps from one run for the next (`<out>/.cache/<suite>/`); a CI job that caches
+# the output folder keeps it too.
+CACHE_FOLDER = ".cache"
 
 
 def new_run_id(now: dt.datetime) -> str:

@@ -48,7 +48,8 @@ class GatherContext:
     """What a suite's gather step gets: what to test, its settings, where evidence goes, how to report progress.
 
     `write_json` keeps a document in `artifacts` (the engine writes them all once, for `golive evaluate`);
-    `write_text` writes raw evidence (a tool's log or report) to the artifact folder at once.
+    `write_text` writes raw evidence (a tool's log or report) to the artifact folder at once. `cache_dir` is a
+    folder of the suite's own that outlives the run (under the output folder), or None when there is none.
     """
 
     target: Target
@@ -58,6 +59,7 @@ class GatherContext:
     progress: Callable[[str], None] = lambda message: None
     settings: Any = None
     artifacts: Artifacts = field(default_factory=Artifacts)
+    cache_dir: Path | None = None
 
     def settings_as(self, model: type[ModelT], name: str) -> ModelT:
         """The suite's settings as `model`: those the engine passed, else section `name` of the config."""
