@@ -48,7 +48,8 @@ class PageRecord:
 
     `url` is the absolute URL requested; `final_url` where the browser ended up after redirects;
     `http_status` the main document's status (None if there was no response); `result_file` and `screenshot`
-    are paths relative to the artifact folder; `timing` holds milliseconds (`load_ms`, `axe_ms`).
+    are paths relative to the artifact folder; `timing` holds milliseconds (`load_ms`, `axe_ms`, or
+    `reuse_check_ms` for a reused page).
     """
 
     url: str
@@ -65,6 +66,15 @@ class PageRecord:
     journey: str | None = None
     step: int | None = None
     step_label: str | None = None
+    # A page whose responses were unchanged since a valid audit keeps that audit: `reused_from` is when that
+    # audit's run started (see reuse.py).
+    reused: bool = False
+    reused_from: str | None = None
+
+    @property
+    def reuse_note(self) -> str | None:
+        """How the report marks a reused page, or None for a page audited in this run."""
+        return f"reused from the run of {self.reused_from}, unchanged" if self.reused else None
 
     def to_dict(self) -> dict[str, Any]:
         """The record as saved in pages.json."""

@@ -53,6 +53,9 @@ class BrowserSession:
         # Resolved when Chromium disconnects (crashed, killed or closed).
         self._gone: asyncio.Future[None] | None = None
         self.version = ""
+        # The browser starts with the first tab, so a run whose every page is reused never launches it.
+        self._launching = asyncio.Lock()
+        self.launched = False
 
     @property
     def context(self) -> BrowserContext:
@@ -60,6 +63,13 @@ class BrowserSession:
         if self._context is None:
             raise BrowserLost("the browser is not running")
         return self._context
+
+    async def ready(self) -> None:
+        """Launch Chromium unless it was launched already (by this or another tab); GatherError if it will not."""
+        async with self._launching:
+            if not self.launched:
+                await self.start()
+                self.launched = True
 
     async def start(self) -> None:
         """Launch Chromium and prepare the context; raise GatherError if it will not start."""
@@ -106,6 +116,7 @@ class BrowserSession:
         """
         from playwright.async_api import Error as PlaywrightError
 
+        await self.ready()
         gone = self._gone
         if self._browser is None or gone is None or not self._browser.is_connected():
             raise BrowserLost("the browser is not running")

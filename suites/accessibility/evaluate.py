@@ -160,6 +160,7 @@ def _details(
                 "screenshot": f"{ARTIFACT_FOLDER}/{record.screenshot}" if record.screenshot else None,
                 "result_file": record.result_file,
                 "timing": record.timing,
+                "reused": record.reuse_note,
                 **step,
             }
         )
@@ -185,6 +186,7 @@ def _metrics(
         "pages_audited": sum(1 for page in plain if page.record.status is PageStatus.AUDITED),
         "pages_failed": sum(1 for page in plain if page.record.status in FAILED_STATUSES),
         "pages_offsite": sum(1 for page in plain if page.record.status is PageStatus.OFFSITE),
+        "pages_reused": sum(1 for page in plain if page.record.reused),
         "journeys": len(journey_names),
         "journeys_failed": sum(
             1

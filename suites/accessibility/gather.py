@@ -17,7 +17,9 @@ from suites.accessibility.browser import choose_executable, playwright_chromium_
 from suites.accessibility.browser_session import BrowserSession
 from suites.accessibility.planning import Plan
 from suites.accessibility.results import Results
-from suites.accessibility.scheduler import Scheduler
+from suites.accessibility.reuse import ReuseSetup, open_reuse
+from suites.accessibility.reuse_key import browser_identity, version_number
+from suites.accessibility.scheduler import Scheduler, audit_options
 from suites.accessibility.settings import AccessibilitySettings
 
 
@@ -68,14 +70,31 @@ async def _run_browser(context: GatherContext, plan: Plan, results: Results, sto
         session = BrowserSession(
             manager, executable, results.axe, plan.target, plan.settings.page_timeout, storage_state=storage_state
         )
+        setup = ReuseSetup(
+            plan.settings,
+            plan.target,
+            context.cache_dir,
+            executable,
+            results.axe.path,
+            storage_state,
+            audit_options(plan),
+            context.redactor,
+            results.started_at,
+        )
+        reuse, note = await open_reuse(manager, setup)
+        plan.facts.notes.extend([note] if note else [])
+        results.browser = {"executable": executable, "version": version_number(browser_identity(executable))}
         try:
-            await session.start()
-            results.browser = {"executable": executable, "version": session.version}
             if plan.settings.sitemap:
+                await session.ready()
                 await plan.add_sitemap_pages(session.context)
             plan.apply_shard()
-            await Scheduler(plan, results, session).run()
+            await Scheduler(plan, results, session, reuse).run()
         finally:
+            results.browser["version"] = session.version or results.browser["version"]
+            if reuse is not None:
+                plan.facts.notes.extend(reuse.notes())
+                await reuse.close()
             await session.close()
     finally:
         # The driver may have died with the browser (Ctrl-C reaches the whole process group).

@@ -13,6 +13,7 @@ IMPACTS = ("critical", "serious", "moderate", "minor")
 _FIGURES = (
     ("pages_audited", "Pages audited"),
     ("pages_failed", "Pages that could not be audited"),
+    ("pages_reused", "Pages reused (unchanged)"),
     ("journeys", "Journeys"),
     ("journey_states_audited", "Journey states audited"),
     ("violations", "Open violations"),
@@ -45,6 +46,7 @@ _BY_PAGE = (
     *(Column(f"violations.{impact}", impact.capitalize(), Kind.NUMBER) for impact in IMPACTS),
     Column("needs_review", "Needs review", Kind.NUMBER),
     Column("error", "Problem"),
+    Column("reused", "Reused"),
     Column("screenshot", "Screenshot", Kind.LINK),
 )
 
@@ -77,11 +79,8 @@ def accessibility_blocks(result: SuiteResult) -> tuple[Block, ...]:
         blocks.append(Table("Needs review", _NEEDS_REVIEW, tuple(details["needs_review"]), note))
     if details.get("by_page"):
         rows = tuple(_flat(row) for row in details["by_page"])
-        # Where a page ended is worth a column only when one was redirected to another path.
-        columns = (
-            _BY_PAGE
-            if any(row.get("ended_on") for row in rows)
-            else tuple(column for column in _BY_PAGE if column.key != "ended_on")
-        )
+        # Where a page ended, or whose audit it reused, is worth a column only when some page has one.
+        unused = {key for key in ("ended_on", "reused") if not any(row.get(key) for row in rows)}
+        columns = tuple(column for column in _BY_PAGE if column.key not in unused)
         blocks.append(Table("Violations by page", columns, rows))
     return tuple(blocks)

@@ -65,6 +65,7 @@ class Results:
         record = audits[0].record
         if record.status is PageStatus.AUDITED:
             outcome = f"{record.violations} violation{'' if record.violations == 1 else 's'}"
+            outcome += ", unchanged: earlier audit reused" if record.reused else ""
         else:
             outcome = f"{record.status.value.replace('_', ' ')}: {record.error}"
         where = display_path(record.url, self.target.url)
@@ -126,9 +127,19 @@ class Results:
             "finished_at": utc_timestamp(dt.datetime.now(dt.UTC)),
             "browser_restarts": self.restarts,
             "discovery": plan.facts.discovery,
-            "notes": plan.facts.notes,
+            "notes": [*plan.facts.notes, *self._reuse_notes()],
             "pages": [record.to_dict() for _, record in ordered],
         }
+
+    def _reuse_notes(self) -> list[str]:
+        reused = sum(1 for _, record in self.done if record.reused)
+        if not reused:
+            return []
+        pages = sum(1 for _, record in self.done if record.journey is None)
+        return [
+            f"{reused} of {pages} pages were unchanged since a valid earlier audit, whose results were reused "
+            "(accessibility.reuse = false audits every page)"
+        ]
 
     def save(self, plan: Plan) -> None:
         """Bring the index document up to date (secrets masked)."""

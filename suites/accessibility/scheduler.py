@@ -15,7 +15,9 @@ from suites.accessibility.audit import AuditOptions, BrowserLost, PageAudit, Unk
 from suites.accessibility.browser_session import BrowserSession, TabPool, close_tab
 from suites.accessibility.journeys import run_journey
 from suites.accessibility.planning import Plan, PlannedJourney, PlannedPage, Work, seq_of
+from suites.accessibility.response_log import ResponseLog
 from suites.accessibility.results import Results
+from suites.accessibility.reuse import PageReuse
 
 # Two restarts: one to retry the pages that were open when Chromium died, one more to survive the page that
 # kills it again on its own; a browser that keeps dying after that will not get better.
@@ -45,10 +47,11 @@ def audit_options(plan: Plan) -> AuditOptions:
 class Scheduler:
     """Runs the plan's work in tabs and hands each finished page or journey to the results."""
 
-    def __init__(self, plan: Plan, results: Results, session: BrowserSession) -> None:
+    def __init__(self, plan: Plan, results: Results, session: BrowserSession, reuse: PageReuse | None = None) -> None:
         self.plan = plan
         self.results = results
         self.session = session
+        self.reuse = reuse
         self.options = audit_options(plan)
         # Work that was open when Chromium died: retried alone, and blamed if the browser dies again.
         self.suspects: set[Work] = set()
@@ -61,14 +64,24 @@ class Scheduler:
                 return await run_journey(tab, work.journey, self.plan.target, self.options)
             finally:
                 await close_tab(tab)
+        if self.reuse is not None:
+            reused = await self.reuse.lookup(work)
+            if reused is not None:
+                return [reused]
         record = PageRecord(work.url, work.requested, source=work.source)
         page = await tabs.acquire()
         reusable = False
+        log = ResponseLog()
+        if self.reuse is not None:
+            log.attach(page)
         try:
             audit = await audit_page(page, record, self.options)
             reusable = audit.reusable
         finally:
+            await log.detach()
             await tabs.release(page, reusable)
+        if self.reuse is not None:
+            self.reuse.remember(work, audit, log)
         return [audit]
 
     async def run(self) -> None:

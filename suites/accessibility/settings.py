@@ -109,6 +109,9 @@ class AccessibilitySettings(BaseModel):
     # "load" suits server-rendered pages; "networkidle" waits for single-page apps that render after load.
     wait_until: Literal["load", "domcontentloaded", "networkidle"] = "load"
     screenshots: bool = True
+    # Reuse the audit of a page whose responses, settings, browser, axe-core and session are unchanged since a
+    # valid audit kept in `<out>/.cache/accessibility/`.
+    reuse: bool = True
 
     @field_validator("shard")
     @classmethod

@@ -1,0 +1,102 @@
+"""Fetch a page's recorded responses again, without a browser, and tell whether every one is unchanged.
+
+Only the URLs an earlier audit recorded are fetched, only with GET, redirects not followed, with the session
+the browser had: the storage state's cookies, the configured cookies, and the configured headers on the
+target's origin only (as the browser sends them). A response that cannot be fetched is a change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from harness.suite import Target
+from suites.accessibility.response_log import RecordedResponse, body_hash
+from suites.accessibility.urls import origin
+
+if TYPE_CHECKING:
+    from playwright.async_api import APIRequestContext, Playwright, StorageState
+
+# Loopback and staging servers answer a handful of small requests at once without strain.
+PARALLEL_FETCHES = 6
+
+
+def session_state(target: Target, storage_state: str | None) -> dict[str, Any]:
+    """The storage state the checker's requests carry: the file's cookies plus the configured cookies."""
+    state: dict[str, Any] = {"cookies": [], "origins": []}
+    if storage_state:
+        loaded = json.loads(Path(storage_state).read_text(encoding="utf-8"))
+        state["cookies"] = list(loaded.get("cookies") or [])
+    host = target.host
+    for name, value in target.cookies.items():
+        state["cookies"].append(
+            {
+                "name": name,
+                "value": value,
+                "domain": host,
+                "path": "/",
+                "expires": -1,
+                "httpOnly": False,
+                "secure": target.url.startswith("https:"),
+                "sameSite": "Lax",
+            }
+        )
+    return state
+
+
+class ResponseChecker:
+    """Answers "is this page's every response unchanged?", fetching each URL at most once per run."""
+
+    def __init__(self, request: APIRequestContext, target: Target, timeout_s: float) -> None:
+        self._request = request
+        self._target = target
+        self._timeout_ms = timeout_s * 1000
+        self._fetched: dict[str, asyncio.Task[RecordedResponse | None]] = {}
+        self._parallel = asyncio.Semaphore(PARALLEL_FETCHES)
+
+    @staticmethod
+    async def open(
+        playwright: Playwright, target: Target, storage_state: str | None, timeout_s: float
+    ) -> ResponseChecker:
+        """A checker with a request context of its own (close it with `close`)."""
+        state = cast("StorageState", session_state(target, storage_state))
+        request = await playwright.request.new_context(storage_state=state)
+        return ResponseChecker(request, target, timeout_s)
+
+    async def close(self) -> None:
+        """Release the request context; never raises."""
+        try:
+            await self._request.dispose()
+        except Exception:  # the driver may already have stopped
+            return
+
+    async def unchanged(self, responses: tuple[RecordedResponse, ...]) -> bool:
+        """Whether every recorded response comes back the same (same status, same body or redirect)."""
+        if not responses or any(response.method != "GET" for response in responses):
+            return False
+        fetched = await asyncio.gather(*(self._fetch(response.url) for response in responses))
+        return all(now == before for now, before in zip(fetched, responses, strict=True))
+
+    def _fetch(self, url: str) -> asyncio.Task[RecordedResponse | None]:
+        task = self._fetched.get(url)
+        if task is None:
+            task = asyncio.ensure_future(self._get(url))
+            self._fetched[url] = task
+        return task
+
+    async def _get(self, url: str) -> RecordedResponse | None:
+        # Headers often carry credentials: the target's origin gets them, nobody else (as in the browser).
+        headers = dict(self._target.headers) if origin(url) == origin(self._target.url) else {}
+        async with self._parallel:
+            try:
+                response = await self._request.get(
+                    url, headers=headers, max_redirects=0, fail_on_status_code=False, timeout=self._timeout_ms
+                )
+                status = response.status
+                if 300 <= status < 400:
+                    return RecordedResponse(url, "GET", status, location=response.headers.get("location"))
+                return RecordedResponse(url, "GET", status, sha256=body_hash(await response.body()))
+            except Exception:  # a connection error or timeout: the page cannot be vouched for
+                return None

@@ -1,0 +1,151 @@
+"""The reuse cache: one file per valid page audit, under the output folder, so the next run can reuse it.
+
+Layout under ``<out>/.cache/accessibility/v1/``::
+
+    entries/<key>.json        what the audit saved for the page, and the responses it was built from
+    screenshots/<sha>.jpeg    the outlined screenshot, named by its own hash
+
+Every file is written atomically and named by what it holds, so two runs writing at once leave one whole
+entry or the other, never a mix. An entry that cannot be read, or is of another format, is ignored (and
+counted in a note): the page is then simply audited again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.files import write_atomic
+from suites.accessibility.response_log import RecordedResponse
+from suites.accessibility.reuse_key import CACHE_FORMAT
+
+ENTRIES = "entries"
+SCREENSHOTS = "screenshots"
+
+
+class CorruptEntry(ValueError):
+    """A cache file that is not a whole entry of this format."""
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    """One valid page audit: its index record and axe result as saved, and what it was built from.
+
+    `audited_at` is when the run that audited the page started; `screenshot` the name of its screenshot
+    file in the cache, or None.
+    """
+
+    key: str
+    url: str
+    audited_at: str
+    responses: tuple[RecordedResponse, ...]
+    record: dict[str, Any]
+    result: dict[str, Any]
+    links: tuple[str, ...] = ()
+    screenshot: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as saved."""
+        return {
+            "format": CACHE_FORMAT,
+            "key": self.key,
+            "url": self.url,
+            "audited_at": self.audited_at,
+            "responses": [response.to_dict() for response in self.responses],
+            "record": self.record,
+            "result": self.result,
+            "links": list(self.links),
+            "screenshot": self.screenshot,
+        }
+
+    @staticmethod
+    def from_dict(data: Any, key: str) -> CacheEntry:
+        """Read an entry saved by `to_dict` under `key`; CorruptEntry says why it is not one."""
+        if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
+            raise CorruptEntry("not an entry of this golive's format")
+        if data.get("key") != key:
+            raise CorruptEntry("saved under another key")
+        try:
+            entry = CacheEntry(
+                key=key,
+                url=str(data["url"]),
+                audited_at=str(data["audited_at"]),
+                responses=tuple(RecordedResponse.from_dict(item) for item in data["responses"]),
+                record=dict(data["record"]),
+                result=dict(data["result"]),
+                links=tuple(str(link) for link in data.get("links") or ()),
+                screenshot=None if data.get("screenshot") is None else str(data["screenshot"]),
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise CorruptEntry(f"{type(error).__name__}: {error}") from None
+        if not entry.responses:
+            raise CorruptEntry("no responses recorded")
+        return entry
+
+
+class ReuseCache:
+    """Reads and writes entries in `folder`; never raises for a bad cache, it records a note instead."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder / f"v{CACHE_FORMAT}"
+        self.unreadable = 0
+        self.write_error: str | None = None
+
+    def _entry_path(self, key: str) -> Path:
+        return self.folder / ENTRIES / f"{key}.json"
+
+    def load(self, key: str) -> tuple[CacheEntry, bytes | None] | None:
+        """The entry saved under `key` and its screenshot, or None when there is none (or it is unreadable)."""
+        path = self._entry_path(key)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        except OSError:
+            self.unreadable += 1
+            return None
+        try:
+            entry = CacheEntry.from_dict(json.loads(text), key)
+            screenshot = None
+            if entry.screenshot is not None:
+                screenshot = (self.folder / SCREENSHOTS / Path(entry.screenshot).name).read_bytes()
+                if hashlib.sha256(screenshot).hexdigest() != Path(entry.screenshot).stem:
+                    raise CorruptEntry("its screenshot does not match its hash")
+        except (OSError, ValueError):  # CorruptEntry and JSONDecodeError are ValueErrors
+            self.unreadable += 1
+            return None
+        return entry, screenshot
+
+    def store(self, entry: CacheEntry, screenshot: bytes | None) -> None:
+        """Save an entry (its screenshot first, so a saved entry always finds it); a failure becomes a note."""
+        if self.write_error is not None:
+            return
+        try:
+            if screenshot is not None and entry.screenshot is not None:
+                shot = self.folder / SCREENSHOTS / entry.screenshot
+                if not shot.exists():
+                    write_atomic(shot, screenshot)
+            write_atomic(self._entry_path(entry.key), json.dumps(entry.to_dict(), separators=(",", ":")))
+        except OSError as error:
+            self.write_error = f"{error.strerror or error}"
+
+    def notes(self) -> list[str]:
+        """What went wrong with the cache, for the report's notes."""
+        notes = []
+        if self.unreadable:
+            noun = "entry" if self.unreadable == 1 else "entries"
+            notes.append(
+                f"{self.unreadable} accessibility reuse cache {noun} could not be read (corrupt, or from another "
+                "golive) and were ignored; those pages were audited again"
+            )
+        if self.write_error is not None:
+            notes.append(f"the accessibility reuse cache could not be written ({self.write_error}); nothing was saved")
+        return notes
+
+
+def screenshot_name(screenshot: bytes) -> str:
+    """The cache file name of a screenshot: its own hash."""
+    return f"{hashlib.sha256(screenshot).hexdigest()}.jpeg"
