@@ -62,11 +62,14 @@ def audit(
     *overrides: str,
     secrets: tuple[str, ...] = (),
     screenshots: bool = False,
+    cache_dir: Path | None = None,
 ) -> Audit:
-    """Gather with the real suite code and evaluate what it saved."""
+    """Gather with the real suite code and evaluate what it saved (reusing audits kept in `cache_dir`, if given)."""
     config = make_config(f"accessibility.screenshots={str(screenshots).lower()}", *overrides, target=url)
     progress: list[str] = []
-    context = GatherContext(Target.from_config(config), config, folder, Redactor(secrets), progress.append)
+    context = GatherContext(
+        Target.from_config(config), config, folder, Redactor(secrets), progress.append, cache_dir=cache_dir
+    )
     try:
         gather(context)
     finally:
