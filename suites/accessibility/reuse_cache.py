@@ -102,7 +102,7 @@ class ReuseCache:
         path = self._entry_path(key)
         try:
             text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return None
         except OSError:
             self.unreadable += 1
@@ -136,10 +136,11 @@ class ReuseCache:
         """What went wrong with the cache, for the report's notes."""
         notes = []
         if self.unreadable:
-            noun = "entry" if self.unreadable == 1 else "entries"
+            one = self.unreadable == 1
             notes.append(
-                f"{self.unreadable} accessibility reuse cache {noun} could not be read (corrupt, or from another "
-                "golive) and were ignored; those pages were audited again"
+                f"{self.unreadable} accessibility reuse cache {'entry' if one else 'entries'} could not be read "
+                f"(corrupt, or from another golive) and {'was' if one else 'were'} ignored; "
+                f"{'its page was' if one else 'those pages were'} audited again"
             )
         if self.write_error is not None:
             notes.append(f"the accessibility reuse cache could not be written ({self.write_error}); nothing was saved")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.blocks import Table
 from suites.accessibility.axe_script import locate_axe_script
 from suites.accessibility.report import accessibility_blocks
 from tests.accessibility import pages
@@ -122,6 +123,7 @@ def test_a_second_run_reuses_every_unchanged_page_with_identical_findings(
     rows = {row["page"]: row for row in second.result.details["by_page"]}
     assert rows["/a"]["reused"] == f"reused from the run of {first.index['started_at']}, unchanged"
     table = next(block for block in accessibility_blocks(second.result) if block.title == "Violations by page")
+    assert isinstance(table, Table)
     assert "reused" in [column.key for column in table.columns]
 
 
