@@ -236,3 +236,14 @@ def test_secrets_never_reach_the_cache(runs: Runs, site: tuple[LocalServer, dict
     second = runs.run(secrets=("t0ken-value",))
     assert reused(second) == set(PAGES)
     assert fingerprints(second) == fingerprints(first)
+
+
+def test_a_reused_page_still_feeds_the_crawl(runs: Runs, site: tuple[LocalServer, dict[str, Route]]) -> None:
+    _, routes = site
+    routes["/start"] = Route(_page("Start", "<a href='/a'>A</a> <a href='/c'>C</a>"))
+    crawl = ("accessibility.pages=['/start']", "accessibility.crawl.max_pages=5")
+    first = runs.run(*crawl)
+    crawled = {page["url"].removeprefix(runs.base) for page in first.index["pages"]}
+    assert crawled == {"/start", "/a", "/c"}
+    second = runs.run(*crawl)
+    assert {page["url"].removeprefix(runs.base) for page in second.index["pages"] if page["reused"]} == crawled
