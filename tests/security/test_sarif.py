@@ -7,8 +7,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from harness.models import RunResult, Verdict
-from harness.reporters.sarif import FILE_NAME, render_sarif
+from harness.models import Finding, RunResult, Severity, Verdict
+from harness.reporters.sarif import FILE_NAME, _rule, render_sarif
 from harness.settings import GoliveConfig, Waiver
 from suites.security.evaluate import evaluate_security
 from tests.security.test_evaluate import CLEAN_HYGIENE, TARGET, zap_record
@@ -86,3 +86,14 @@ def test_no_security_suite_gives_an_empty_valid_run() -> None:
     run = RunResult("r", TARGET, "", "", Verdict.INCONCLUSIVE, (), {})
     document = json.loads(render_sarif(run))
     assert document["runs"][0]["results"] == [] and document["runs"][0]["tool"]["driver"]["rules"] == []
+
+
+def test_a_rule_is_tagged_with_its_own_suite_and_standards() -> None:
+    security = Finding("security", "40012", Severity.HIGH, "XSS", TARGET, "f1", extra={"cwe": "79"})
+    assert _rule("40012", [security])["properties"]["tags"] == ["security", "external/cwe/cwe-79"]
+    assert _rule("40012", [security])["properties"]["security-severity"] == "8.0"
+    image = Finding("accessibility", "image-alt", Severity.CRITICAL, "Images need alt text", TARGET, "f2",
+                    extra={"wcag": ["1.1.1"]})  # fmt: skip
+    descriptor = _rule("image-alt", [image])
+    assert descriptor["properties"]["tags"] == ["accessibility", "wcag/1.1.1"]
+    assert "security-severity" not in descriptor["properties"]
