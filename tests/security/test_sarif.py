@@ -46,7 +46,9 @@ def test_the_document_has_the_shape_github_code_scanning_reads(make_config: Buil
     assert driver["informationUri"].startswith("https://")
     rule_ids = [rule["id"] for rule in driver["rules"]]
     assert len(rule_ids) == len(set(rule_ids))
-    assert {"40012", "10038", "missing-csp", "missing-x-content-type-options"} <= set(rule_ids)
+    assert {"40012", "missing-csp", "missing-x-content-type-options"} <= set(rule_ids)
+    # ZAP's "CSP header not set" on the page the hygiene checks fetched is the same finding, listed once.
+    assert "10038" not in rule_ids
     for rule in driver["rules"]:
         assert rule["shortDescription"]["text"]
         assert rule["help"]["text"] and rule["help"]["markdown"]
@@ -67,7 +69,8 @@ def test_the_document_has_the_shape_github_code_scanning_reads(make_config: Buil
         assert location["region"]["startLine"] == 1
         assert len(result["partialFingerprints"]["goliveFingerprint/v1"]) == 16
     levels = {result["ruleId"]: result["level"] for result in run["results"]}
-    assert levels["40012"] == "error" and levels["10038"] == "warning" and levels["10021"] == "note"
+    assert levels["40012"] == "error" and levels["missing-csp"] == "warning"
+    assert levels["missing-x-content-type-options"] == "note"
 
 
 def test_waived_findings_are_suppressed_with_the_reason(make_config: Build, today: dt.date) -> None:
