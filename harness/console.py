@@ -10,6 +10,7 @@ from harness.comparison import describe
 from harness.events import Event, RunFinished, RunStarted, SuiteFinished, SuiteProgressed, SuiteStarted
 from harness.models import RunResult, Status, SuiteResult, Verdict
 from harness.redaction import Redactor
+from harness.reporters.trend_page import FILE_NAME as TREND_PAGE
 
 _STATUS_WORD = {
     Status.PASS: "PASS",
@@ -91,6 +92,10 @@ class Console:
         if result.comparison is not None:
             lines.append(describe(result.comparison))
         lines.append(f"Report: {event.run_dir / 'report.html'}")
+        # The trend page is written before the console speaks; it is named only when it is there to open.
+        trends = event.run_dir.parent / TREND_PAGE
+        if trends.is_file():
+            lines.append(f"Trends: {trends}")
         for line in lines:
             self._write(self._verdict, line)
 

@@ -53,7 +53,9 @@ def _marks(page: str) -> list[str]:
 def test_every_run_rewrites_the_page_and_history_html_writes_it_again(tmp_path: Path) -> None:
     out = tmp_path / "reports"
     with serve({"/": Route(PAGE)}) as server:
-        assert _run(tmp_path, server.url, out, "--label", f"nightly-{SECRET}")[0] == 0
+        code, stdout, _ = _run(tmp_path, server.url, out, "--label", f"nightly-{SECRET}")
+        assert code == 0
+        assert f"Trends: {out / 'index.html'}" in stdout.splitlines()
         assert _marks((out / "index.html").read_text(encoding="utf-8")) == ["ready"]
         assert _run(tmp_path, server.url, out, *NOT_READY)[0] == 1
     page = (out / "index.html").read_text(encoding="utf-8")
@@ -85,4 +87,6 @@ def test_a_page_that_cannot_be_written_never_changes_the_verdict_or_exit_code(
     assert json.loads((out / "latest" / "result.json").read_text(encoding="utf-8"))["verdict"] == verdict
     warnings = [line for line in stderr.splitlines() if "trend page" in line]
     assert len(warnings) == 1 and warnings[0].startswith("golive: the trend page") and "was not written" in warnings[0]
+    assert warnings[0].endswith("was not written: Is a directory")
+    assert "Trends:" not in stdout
     assert (out / "index.html").is_dir()
