@@ -1,0 +1,113 @@
+"""A canary through every suite at once: secrets from `${VAR}`, from `--set` and from golive's own sign-in are
+found in no file golive writes (run folder, output folder, history database, tools' raw outputs) and not on the
+console, in any spelling (raw, URL-encoded, JSON- or HTML-escaped, base64)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.auth.app import LoginApp
+from tests.secrets.app import running_echo_app
+from tests.secrets.canary import leaking_files, leaks_in
+from tests.support import REPO_ROOT, run_golive
+
+pytestmark = pytest.mark.integration
+
+# Each canary has characters that URL-encoding, JSON or HTML escaping write differently.
+PASSWORD = 'cnry-Pw/9+&"q7'
+API_KEY = "cnry-Key+5/zz81<"
+PREF_COOKIE = "cnry-Cookie.Qm27"
+BEARER = "cnry-Bearer-Lk40"
+STATUS_TOKEN = "cnry-Tok-Vb63"
+CONFIG = """
+[target]
+headers = { "X-Api-Key" = "${API_KEY}" }
+cookies = { prefs = "${PREF_COOKIE}" }
+
+[auth]
+login_url = "/login/"
+steps = [
+  { goto = "/login/" },
+  { fill = "#username", value = "${APP_USER}" },
+  { fill = "#password", value = "${APP_PASSWORD}" },
+  { click = "#sign-in" },
+]
+check = { url = "/account/", expect_text = "Your account" }
+logout = ["/session/end/*"]
+
+[performance]
+paths = ["/account/", "/echo/", "/status/?token=${STATUS_TOKEN}"]
+users = 2
+spawn_rate = 2
+duration = "3s"
+
+[accessibility]
+pages = ["/account/", "/echo/"]
+
+[security]
+engine = "wapiti"
+mode = "baseline"
+wapiti = { max_scan_time = 20, max_attack_time = 20 }
+
+[availability]
+urls = ["/status/?token=${STATUS_TOKEN}"]
+requests = 3
+window = "2s"
+
+[[checklist.items]]
+id = "status-page"
+title = "The status page answers"
+topic = "uptime-monitoring"
+kind = "url"
+url = "/status/?token=${STATUS_TOKEN}"
+expect_status = [200]
+"""
+
+
+@pytest.fixture
+def private_tmp() -> Iterator[Path]:
+    """golive's own TMPDIR, to see what it leaves there; short, for Chromium's socket paths."""
+    folder = Path(tempfile.mkdtemp(prefix="golive-s-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_no_canary_is_written_anywhere_by_any_suite(tmp_path: Path, private_tmp: Path) -> None:
+    config = tmp_path / "golive.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    out = tmp_path / "out"
+    env = {
+        "APP_USER": "ada", "APP_PASSWORD": PASSWORD, "API_KEY": API_KEY, "PREF_COOKIE": PREF_COOKIE,
+        "STATUS_TOKEN": STATUS_TOKEN, "TMPDIR": str(private_tmp),
+    }  # fmt: skip
+    app: LoginApp
+    with running_echo_app(PASSWORD, STATUS_TOKEN) as (app, url):
+        done = run_golive(
+            "run", "--target", url, "--config", str(config), "--out", str(out),
+            "--set", f'target.headers.Authorization="Bearer {BEARER}"',
+            cwd=REPO_ROOT, timeout=400, env=env,
+        )  # fmt: skip
+    console = done.stdout + done.stderr
+    assert done.returncode in (0, 1), console
+    result = json.loads((out / "latest" / "result.json").read_text(encoding="utf-8"))
+    # Every suite ran and saw the secrets in use: signed in, the status token accepted, the headers sent.
+    assert set(result["suites"]) == {"performance", "accessibility", "security", "availability", "checklist"}
+    assert all(suite["status"] not in ("error", "skipped") for suite in result["suites"].values()), result["reasons"]
+    assert result["suites"]["checklist"]["checks"][0]["status"] == "pass"
+    assert result["suites"]["availability"]["status"] == "pass"
+    assert app.logins == 1 and app.signed_in_requests("/echo/", agent="HeadlessChrome")
+    assert app.signed_in_requests("/account/", agent="locust") or app.signed_in_requests("/account/", agent="python")
+    secrets = [PASSWORD, API_KEY, PREF_COOKIE, BEARER, STATUS_TOKEN, *app.issued]
+    # Every file: reports, artifacts with Locust's and Wapiti's own outputs, screenshots, history.db, index.html.
+    written = sorted(path.name for path in out.rglob("*") if path.is_file())
+    assert {"history.db", "index.html", "result.json", "report.html"} <= set(written), written
+    assert leaking_files(out, secrets) == {}
+    assert leaks_in(console.encode(), secrets) == []
+    # Nothing is left in golive's TMPDIR either (the storage state, Wapiti's session, Locust's files).
+    assert leaking_files(private_tmp, secrets) == {}
