@@ -74,7 +74,7 @@ async def _run_browser(context: GatherContext, plan: Plan, results: Results, sto
             if plan.settings.sitemap:
                 await plan.add_sitemap_pages(session.context)
             plan.apply_shard()
-            await Scheduler(plan, results, session).run()
+            await Scheduler(plan, results, session, context.redactor.values).run()
         finally:
             await session.close()
     finally:

@@ -104,10 +104,26 @@ def test_no_canary_is_written_anywhere_by_any_suite(tmp_path: Path, private_tmp:
     assert app.logins == 1 and app.signed_in_requests("/echo/", agent="HeadlessChrome")
     assert app.signed_in_requests("/account/", agent="locust") or app.signed_in_requests("/account/", agent="python")
     secrets = [PASSWORD, API_KEY, PREF_COOKIE, BEARER, STATUS_TOKEN, *app.issued]
+    run = out / "latest"
+    # The secrets did pass through the tools: their own outputs hold the mask where a secret was.
+    assert "-H Authorization: ***" in (run / "artifacts" / "security" / "wapiti_scan.json").read_text()
+    assert "/status/?token=***" in (run / "artifacts" / "performance" / "locust_stats.csv").read_text()
+    # The page echoing the headers failed its audit and was screenshotted (masked: test_screenshot_masking).
+    assert (run / "artifacts" / "accessibility" / "pages" / "002-echo.jpeg").is_file()
+    # Judging again, and the history commands, write and print nothing secret either.
+    again = run_golive("evaluate", str(run), "--config", str(config), cwd=REPO_ROOT, timeout=120, env=env)
+    assert again.returncode in (0, 1), again.stdout + again.stderr
+    history = run_golive("history", "--out", str(out), "--config", str(config), "--json", cwd=REPO_ROOT, env=env)
+    run_id = run.resolve().name
+    shown = run_golive("history", "show", run_id, "--out", str(out), "--config", str(config), cwd=REPO_ROOT, env=env)
+    trend = run_golive("history", "--out", str(out), "--config", str(config), "--html", cwd=REPO_ROOT, env=env)
+    assert history.returncode == shown.returncode == trend.returncode == 0, history.stderr + shown.stderr
+    console += "".join(done.stdout + done.stderr for done in (again, history, shown, trend))
     # Every file: reports, artifacts with Locust's and Wapiti's own outputs, screenshots, history.db, index.html.
-    written = sorted(path.name for path in out.rglob("*") if path.is_file())
-    assert {"history.db", "index.html", "result.json", "report.html"} <= set(written), written
+    written = [path for path in out.rglob("*") if path.is_file()]
+    assert {"history.db", "index.html", "result.json", "report.html"} <= {path.name for path in written}
     assert leaking_files(out, secrets) == {}
+    assert leaks_in("\n".join(str(path.relative_to(out)) for path in written).encode(), secrets) == []
     assert leaks_in(console.encode(), secrets) == []
     # Nothing is left in golive's TMPDIR either (the storage state, Wapiti's session, Locust's files).
     assert leaking_files(private_tmp, secrets) == {}
