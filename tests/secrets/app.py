@@ -27,7 +27,7 @@ def echo_body(authorization: str, api_key: str, cookies: str) -> str:
         f"<p>API key: <span title='{html.escape(api_key, quote=True)}'>{html.escape(api_key)}</span></p>"
         f"<p>Cookies: <code>{html.escape(cookies)}</code></p>"
         f"<form><p><label for='copy'>Copy</label> <input id='copy' value='{shown}'></p></form>"
-        "<p><img src='/app.css' width='20' height='20'></p>"
+        f"<p><img src='/app.css' width='20' height='20' data-request='{html.escape(cookies, quote=True)}'></p>"
     )
 
 

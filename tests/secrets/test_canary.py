@@ -127,3 +127,24 @@ def test_no_canary_is_written_anywhere_by_any_suite(tmp_path: Path, private_tmp:
     assert leaks_in(console.encode(), secrets) == []
     # Nothing is left in golive's TMPDIR either (the storage state, Wapiti's session, Locust's files).
     assert leaking_files(private_tmp, secrets) == {}
+
+
+def test_the_cookies_of_a_suite_s_own_storage_state_are_secrets_too(tmp_path: Path, private_tmp: Path) -> None:
+    state_cookie = "cnry-State-3311"
+    with running_echo_app(PASSWORD, STATUS_TOKEN) as (_, url):
+        state = tmp_path / "state.json"
+        cookie = {"name": "remember", "value": state_cookie, "domain": "127.0.0.1", "path": "/", "expires": -1}
+        cookie |= {"httpOnly": True, "secure": False, "sameSite": "Lax"}
+        state.write_text(json.dumps({"cookies": [cookie], "origins": []}), encoding="utf-8")
+        out = tmp_path / "out"
+        done = run_golive(
+            "run", "--target", url, "--suite", "accessibility", "--out", str(out),
+            "--set", 'accessibility.pages=["/echo/"]', "--set", f'accessibility.storage_state="{state}"',
+            cwd=REPO_ROOT, timeout=120, env={"TMPDIR": str(private_tmp)},
+        )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr  # the echo page's image has no text alternative
+    # The browser sent the cookie and the page echoed it into the failing element: masked in axe's snippet.
+    echoed = (out / "latest" / "artifacts" / "accessibility" / "pages" / "001-echo.json").read_text()
+    assert 'data-request=\\"remember=***\\"' in echoed
+    assert leaking_files(out, [state_cookie]) == {}
+    assert leaks_in((done.stdout + done.stderr).encode(), [state_cookie]) == []
