@@ -4,17 +4,20 @@ console, in any spelling (raw, URL-encoded, JSON- or HTML-escaped, base64)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from tests.auth.app import LoginApp
 from tests.secrets.app import running_echo_app
 from tests.secrets.canary import leaking_files, leaks_in
+from tests.security.zap_stub import STUB_KEY, ZapStubState, alert, zap_stub
 from tests.support import REPO_ROOT, run_golive
 
 pytestmark = pytest.mark.integration
@@ -148,3 +151,29 @@ def test_the_cookies_of_a_suite_s_own_storage_state_are_secrets_too(tmp_path: Pa
     assert 'data-request=\\"remember=***\\"' in echoed
     assert leaking_files(out, [state_cookie]) == {}
     assert leaks_in((done.stdout + done.stderr).encode(), [state_cookie]) == []
+
+
+def test_zap_alerts_that_quote_secrets_are_masked_in_every_spelling(tmp_path: Path, private_tmp: Path) -> None:
+    # A real ZAP's alert quotes what it saw: a reflected API key (URL-encoded), a Basic header (base64).
+    basic = base64.b64encode(f"ada:{PASSWORD}".encode()).decode()
+    quoting = alert("10031", "User controllable HTML element attribute", "Low", "/echo/", evidence=quote(API_KEY))
+    quoting["other"] = f"Authorization: Basic {basic}; Cookie: prefs={PREF_COOKIE}"
+    config = tmp_path / "golive.toml"
+    config.write_text(CONFIG + '\n[security.zap]\napi_key = "${ZAP_API_KEY}"\nlaunch = "never"\npoll_interval = 0.02\n')
+    out = tmp_path / "out"
+    env = {
+        "APP_USER": "ada", "APP_PASSWORD": PASSWORD, "API_KEY": API_KEY, "PREF_COOKIE": PREF_COOKIE,
+        "STATUS_TOKEN": STATUS_TOKEN, "ZAP_API_KEY": STUB_KEY, "TMPDIR": str(private_tmp),
+    }  # fmt: skip
+    with running_echo_app(PASSWORD, STATUS_TOKEN) as (app, url), zap_stub(ZapStubState(alerts=[quoting])) as zap:
+        done = run_golive(
+            "run", "--target", url, "--config", str(config), "--out", str(out), "--suite", "security",
+            "--set", 'security.engine="zap"', "--set", f'security.zap.api_url="{zap.url}"',
+            cwd=REPO_ROOT, timeout=200, env=env,
+        )  # fmt: skip
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    result = json.loads((out / "latest" / "result.json").read_text(encoding="utf-8"))
+    assert "10031" in {finding["rule"] for finding in result["suites"]["security"]["findings"]}
+    secrets = [PASSWORD, API_KEY, PREF_COOKIE, STATUS_TOKEN, STUB_KEY, *app.issued]
+    assert leaking_files(out, secrets) == {}
+    assert leaks_in((done.stdout + done.stderr).encode(), secrets) == []
