@@ -92,7 +92,8 @@ def reuse_basis(options: AuditOptions, axe_path: Path, browser: str, session: Se
     parts: dict[str, Any] = {
         "format": CACHE_FORMAT,
         "code": suite_code_digest(),
-        "options": dataclasses.asdict(options),
+        # The secrets masked in screenshots change what is saved; they enter the key as a hash, like the session.
+        "options": {**dataclasses.asdict(options), "masked": _sha256("\0".join(options.masked).encode("utf-8"))},
         "viewport": list(VIEWPORT),
         "axe": _sha256(axe_path.read_bytes()),
         "browser": browser,

@@ -53,6 +53,7 @@ def test_the_same_inputs_give_the_same_key(axe: Path) -> None:
         {"options": {"screenshots": False}},
         {"options": {"collect_links": True}},
         {"options": {"login_url": "http://127.0.0.1:8000/login"}},
+        {"options": {"masked": ("s3cret",)}},
         {"browser": "/usr/lib/chromium/chromium Chromium 157.0.1.2"},
         {"session": SessionFacts({"X-Team": "a"}, {}, None)},
         {"session": SessionFacts({}, {"sid": "1"}, None)},
@@ -76,7 +77,8 @@ def test_the_axe_script_and_the_storage_state_enter_the_key_by_their_bytes(axe: 
 
 
 def test_the_key_holds_no_secret(axe: Path) -> None:
-    digest = basis(axe, session=SessionFacts({"Authorization": "Bearer abc123"}, {"sid": "zz9"}, None)).digest
+    session = SessionFacts({"Authorization": "Bearer abc123"}, {"sid": "zz9"}, None)
+    digest = basis(axe, session=session, options={"masked": ("abc123",)}).digest
     assert "abc123" not in digest and "zz9" not in digest
     assert len(digest) == 64
 
