@@ -16,7 +16,7 @@ from harness.suite import GatherContext, GatherError
 from suites.accessibility.axe_script import locate_axe_script
 from suites.accessibility.browser import choose_executable, playwright_chromium_path
 from suites.accessibility.browser_session import BrowserSession
-from suites.accessibility.planning import Plan
+from suites.accessibility.planning import Plan, PlannedPage
 from suites.accessibility.results import Results
 from suites.accessibility.reuse import ReuseSetup, open_reuse
 from suites.accessibility.reuse_key import browser_identity, version_number
@@ -93,12 +93,16 @@ async def _run_browser(context: GatherContext, plan: Plan, results: Results, sto
                 await session.ready()
                 await plan.add_sitemap_pages(session.context)
             plan.apply_shard()
+            if reuse is not None:
+                reuse.prefetch(work.url for work in plan.pending if isinstance(work, PlannedPage))
             await Scheduler(plan, results, session, context.redactor.values, reuse).run()
         finally:
             results.browser["version"] = session.version or results.browser["version"]
             if reuse is not None:
                 plan.facts.notes.extend(reuse.notes())
                 await reuse.close()
+                if not session.launched and results.pages_done and not plan.pending:
+                    context.progress("Chromium was not started: every page was unchanged and reused")
             await session.close()
     finally:
         # The driver may have died with the browser (Ctrl-C reaches the whole process group).

@@ -65,8 +65,18 @@ class ResponseChecker:
         request = await playwright.request.new_context(storage_state=state)
         return ResponseChecker(request, target, timeout_s)
 
+    def prefetch(self, responses: tuple[RecordedResponse, ...]) -> None:
+        """Start fetching these responses, so that `unchanged` later finds them fetched or on their way."""
+        for response in responses:
+            if response.method == "GET":
+                self._fetch(response.url)
+
     async def close(self) -> None:
-        """Release the request context; never raises."""
+        """Stop the fetches nobody waits for and release the request context; never raises."""
+        unfinished = [task for task in self._fetched.values() if not task.done()]
+        for task in unfinished:
+            task.cancel()
+        await asyncio.gather(*unfinished, return_exceptions=True)
         try:
             await self._request.dispose()
         except Exception:  # the driver may already have stopped

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urldefrag
 
 from harness.artifacts import Artifacts
 from harness.redaction import Redactor
@@ -37,7 +39,8 @@ def storable(record: PageRecord, result: dict[str, Any] | None, log: ResponseLog
     if result is None or (result.get("golive") or {}).get("errors"):
         return False
     # The document itself must be among the responses, or the log missed the start of the page.
-    return log.doubt is None and any(response.url == record.url for response in log.responses)
+    document = urldefrag(record.url).url
+    return log.doubt is None and any(response.url == document for response in log.responses)
 
 
 class PageReuse:
@@ -51,16 +54,31 @@ class PageReuse:
         self.checker = checker
         self._redactor = redactor
         self._run_started = run_started
+        self._loaded: dict[str, tuple[CacheEntry, bytes | None] | None] = {}
+
+    def _load(self, url: str) -> tuple[CacheEntry, bytes | None] | None:
+        key = self.basis.page_key(url)
+        if key not in self._loaded:
+            self._loaded[key] = self.cache.load(key)
+        return self._loaded[key]
+
+    def prefetch(self, urls: Iterable[str]) -> None:
+        """Start fetching the responses of these pages' entries now, more at once than there are tabs."""
+        for url in urls:
+            found = self._load(url)
+            if found is not None:
+                self.checker.prefetch(found[0].responses)
 
     async def lookup(self, page: PlannedPage) -> PageAudit | None:
         """The saved audit of `page` when everything it was built from is unchanged, else None."""
         started = time.monotonic()
-        found = self.cache.load(self.basis.page_key(page.url))
+        found = self._load(page.url)
         if found is None:
             return None
         entry, screenshot = found
         if not await self.checker.unchanged(entry.responses):
             return None
+        self.cache.touch(entry)
         try:
             saved = PageRecord.from_dict(entry.record)
         except (TypeError, ValueError):
@@ -102,8 +120,9 @@ class PageReuse:
         return self.cache.notes()
 
     async def close(self) -> None:
-        """Release the checker's request context."""
+        """Release the checker's request context, and forget entries no run has used for a long time."""
         await self.checker.close()
+        self.cache.prune()
 
 
 @dataclasses.dataclass(frozen=True)

@@ -12,8 +12,11 @@ counted in a note): the page is then simply audited again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +27,8 @@ from suites.accessibility.reuse_key import CACHE_FORMAT
 
 ENTRIES = "entries"
 SCREENSHOTS = "screenshots"
+# An entry no run has written or reused for this long belongs to settings, a browser or a golive no longer used.
+STALE_AFTER_DAYS = 30
 
 
 class CorruptEntry(ValueError):
@@ -119,6 +124,28 @@ class ReuseCache:
             return None
         return entry, screenshot
 
+    def touch(self, entry: CacheEntry) -> None:
+        """Mark an entry (and its screenshot) as used now, so that `prune` keeps it."""
+        paths = [self._entry_path(entry.key)]
+        if entry.screenshot is not None:
+            paths.append(self.folder / SCREENSHOTS / entry.screenshot)
+        for path in paths:
+            with contextlib.suppress(OSError):
+                os.utime(path)
+
+    def prune(self, now: float | None = None) -> None:
+        """Delete entries and screenshots neither written nor used for STALE_AFTER_DAYS; never raises.
+
+        Entries of settings, browsers or golive versions no longer in use would otherwise pile up for ever.
+        """
+        oldest = (time.time() if now is None else now) - STALE_AFTER_DAYS * 86400
+        for folder in (self.folder / ENTRIES, self.folder / SCREENSHOTS):
+            with contextlib.suppress(OSError):
+                for path in folder.iterdir():
+                    with contextlib.suppress(OSError):
+                        if path.stat().st_mtime < oldest:
+                            path.unlink()
+
     def store(self, entry: CacheEntry, screenshot: bytes | None) -> None:
         """Save an entry (its screenshot first, so a saved entry always finds it); a failure becomes a note."""
         if self.write_error is not None:
@@ -126,7 +153,9 @@ class ReuseCache:
         try:
             if screenshot is not None and entry.screenshot is not None:
                 shot = self.folder / SCREENSHOTS / entry.screenshot
-                if not shot.exists():
+                if shot.exists():
+                    os.utime(shot)  # the same picture as an older entry's: keep it as long as this one
+                else:
                     write_atomic(shot, screenshot)
             write_atomic(self._entry_path(entry.key), json.dumps(entry.to_dict(), separators=(",", ":")))
         except OSError as error:

@@ -111,6 +111,8 @@ def test_a_second_run_reuses_every_unchanged_page_with_identical_findings(
 
     assert reused(second) == set(PAGES)
     assert fingerprints(second) == fingerprints(first)
+    assert "Chromium was not started: every page was unchanged and reused" in second.progress
+    assert "Chromium was not started: every page was unchanged and reused" not in first.progress
     assert fingerprints(first), "the site has violations to compare"
     assert {page["reused_from"] for page in second.index["pages"]} == {first.index["started_at"]}
     assert second.result.metrics["pages_reused"] == len(PAGES)
@@ -236,6 +238,8 @@ def test_secrets_never_reach_the_cache(runs: Runs, site: tuple[LocalServer, dict
     second = runs.run(secrets=("t0ken-value",))
     assert reused(second) == set(PAGES)
     assert fingerprints(second) == fingerprints(first)
+    assert "Chromium was not started: every page was unchanged and reused" in second.progress
+    assert "Chromium was not started: every page was unchanged and reused" not in first.progress
 
 
 def test_a_reused_page_still_feeds_the_crawl(runs: Runs, site: tuple[LocalServer, dict[str, Route]]) -> None:

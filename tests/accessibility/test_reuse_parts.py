@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ from suites.accessibility.artifacts import PageRecord, PageStatus
 from suites.accessibility.audit import AuditOptions
 from suites.accessibility.response_log import RecordedResponse, ResponseLog, body_hash
 from suites.accessibility.reuse import storable
-from suites.accessibility.reuse_cache import CacheEntry, ReuseCache, screenshot_name
+from suites.accessibility.reuse_cache import STALE_AFTER_DAYS, CacheEntry, ReuseCache, screenshot_name
 from suites.accessibility.reuse_key import ReuseBasis, SessionFacts, reuse_basis, version_number
 
 URL = "http://127.0.0.1:8000/start"
@@ -207,6 +209,8 @@ def test_only_a_whole_audit_with_a_trusted_log_is_kept() -> None:
         assert not storable(dataclasses.replace(AUDITED, status=status), RESULT, _log(DOCUMENT))
     assert not storable(dataclasses.replace(AUDITED, journey="apply", step=1), RESULT, _log(DOCUMENT))
     assert not storable(dataclasses.replace(AUDITED, reused=True), RESULT, _log(DOCUMENT))
+    # The browser never sends a fragment: the document answered for the page asked with one.
+    assert storable(dataclasses.replace(AUDITED, url=URL + "#help"), RESULT, _log(DOCUMENT))
 
 
 def test_a_url_that_answers_differently_within_one_audit_puts_the_log_in_doubt() -> None:
@@ -214,3 +218,21 @@ def test_a_url_that_answers_differently_within_one_audit_puts_the_log_in_doubt()
     assert same.doubt is None and same.responses == (DOCUMENT,)
     changed = _log(DOCUMENT, dataclasses.replace(DOCUMENT, sha256=body_hash(b"<html>2")))
     assert changed.doubt is not None
+
+
+def test_entries_unused_for_a_month_are_pruned_and_a_reuse_keeps_one(tmp_path: Path) -> None:
+    shot = b"\xff\xd8 a jpeg"
+    cache = ReuseCache(tmp_path)
+    cache.store(entry(screenshot=shot), shot)
+    cache.store(entry("j" * 64), None)
+    month = STALE_AFTER_DAYS * 86400
+    later = time.time() + month + 60
+    cache.prune(now=later - 120)
+    assert cache.load("k" * 64) is not None and cache.load("j" * 64) is not None
+    for path in [*(tmp_path / "v1" / "entries").iterdir(), *(tmp_path / "v1" / "screenshots").iterdir()]:
+        os.utime(path, (time.time() - month - 60,) * 2)
+    cache.touch(entry(screenshot=shot))
+    cache.prune()
+    assert cache.load("k" * 64) == (entry(screenshot=shot), shot)
+    assert cache.load("j" * 64) is None
+    assert cache.unreadable == 0
