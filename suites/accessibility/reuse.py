@@ -150,9 +150,9 @@ async def open_reuse(playwright: Playwright, setup: ReuseSetup) -> tuple[PageReu
         return None, note
     target = setup.target
     session = SessionFacts(dict(target.headers), target.all_cookies, setup.storage_state)
-    basis = reuse_basis(setup.options, setup.axe_path, f"{setup.executable} {identity}", session)
     try:
+        basis = reuse_basis(setup.options, setup.axe_path, f"{setup.executable} {identity}", session)
         checker = await ResponseChecker.open(playwright, target, setup.storage_state, setup.settings.page_timeout)
-    except Exception as error:  # Playwright's request API refused: audit every page, as without reuse
+    except Exception as error:  # a file went missing, Playwright's request API refused: audit every page
         return None, f"no earlier audit was reused: the responses could not be checked ({type(error).__name__})"
     return PageReuse(ReuseCache(setup.cache_dir), basis, checker, setup.redactor, setup.run_started), None

@@ -251,3 +251,16 @@ def test_a_reused_page_still_feeds_the_crawl(runs: Runs, site: tuple[LocalServer
     assert crawled == {"/start", "/a", "/c"}
     second = runs.run(*crawl)
     assert {page["url"].removeprefix(runs.base) for page in second.index["pages"] if page["reused"]} == crawled
+
+
+def test_a_redirect_is_reused_until_it_points_elsewhere(runs: Runs, site: tuple[LocalServer, dict[str, Route]]) -> None:
+    _, routes = site
+    routes["/old"] = Route("", status=302, headers={"Location": "/a"})
+    only_old = "accessibility.pages=['/old']"
+    first = runs.run(only_old)
+    assert first.page("/old")["final_url"] == runs.base + "/a"
+    assert reused(runs.run(only_old)) == {"/old"}
+    routes["/old"] = Route("", status=302, headers={"Location": "/d"})
+    moved = runs.run(only_old)
+    assert reused(moved) == set()
+    assert moved.page("/old")["final_url"] == runs.base + "/d"
