@@ -55,8 +55,10 @@ def _load(
 
 
 def suite_problems(config: GoliveConfig, chosen: tuple[str, ...]) -> list[str]:
-    """What in the chosen suites' settings would stop them (files that do not exist), before anything runs."""
-    problems = []
+    """What in the target's and the chosen suites' settings would stop them (files that do not exist), before
+    anything runs."""
+    ca_file = config.target.ca_file
+    problems = [f"target.ca_file: no such file {ca_file!r}"] if ca_file and not Path(ca_file).is_file() else []
     for name in chosen:
         try:
             problems += get_suite(name).config_problems(getattr(config, name, None))

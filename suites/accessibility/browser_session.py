@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from harness.suite import Target
 from suites.accessibility.audit import VIEWPORT, BrowserLost, short_error
 from suites.accessibility.axe_script import AxeScript
-from suites.accessibility.browser import launch_chromium_async
+from suites.accessibility.browser import launch_chromium_async, trust_args
 from suites.accessibility.urls import origin
 
 if TYPE_CHECKING:
@@ -63,7 +63,8 @@ class BrowserSession:
 
     async def start(self) -> None:
         """Launch Chromium and prepare the context; raise GatherError if it will not start."""
-        self._browser = await launch_chromium_async(self._playwright, self.executable)
+        trust = trust_args(self._target.url, self._target.ca_file)
+        self._browser = await launch_chromium_async(self._playwright, self.executable, trust)
         self.version = self._browser.version
         # Bound to this browser: after a restart, the old one's late disconnect must not mark the new one gone.
         gone: asyncio.Future[None] = asyncio.get_running_loop().create_future()

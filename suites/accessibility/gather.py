@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from harness.suite import GatherContext, GatherError
+from harness.tls_trust import untrusted_reason
 from suites.accessibility.axe_script import locate_axe_script
 from suites.accessibility.browser import choose_executable, playwright_chromium_path
 from suites.accessibility.browser_session import BrowserSession
@@ -42,6 +43,10 @@ def storage_state_path(configured: str | None) -> str | None:
 
 def gather(context: GatherContext) -> None:
     """Audit the configured (and discovered) pages and journeys in Chromium; save results under artifacts."""
+    untrusted = untrusted_reason(context.target.url, context.target.ca_file)
+    if untrusted:
+        # Chromium would refuse every page; say why once rather than once per page.
+        raise GatherError(f"no page audited: {untrusted}")
     settings = context.settings_as(AccessibilitySettings, "accessibility")
     axe = locate_axe_script(settings.axe_script)
     # golive's own sign-in (auth) gives the session unless this suite names a storage state of its own.
