@@ -156,7 +156,7 @@ async def _audit_in(page: Page, record: PageRecord, options: AuditOptions) -> Pa
     try:
         response = await page.goto(record.url, wait_until=options.wait_until, timeout=options.timeout_s * 1000)
     except PlaywrightTimeout:
-        message = f"did not load within {options.timeout_s:g}s"
+        message = f"did not load within accessibility.page_timeout = {options.timeout_s:g}s"
         return PageAudit(dataclasses.replace(record, status=PageStatus.LOAD_ERROR, error=message))
     except PlaywrightError as error:
         if await browser_gone(page.context, error):

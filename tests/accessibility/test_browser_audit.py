@@ -90,7 +90,7 @@ def test_pages_that_fail_to_load_make_the_run_inconclusive(site: LocalServer, tm
     check = next(c for c in result["suites"]["accessibility"]["checks"] if c["id"] == "pages_loaded")
     assert check["status"] == "error"
     assert "/broken (HTTP 500" in check["message"]
-    assert "/slow (did not load within 1.5s)" in check["message"]
+    assert "/slow (did not load within accessibility.page_timeout = 1.5s)" in check["message"]
 
 
 def test_zero_pages_audited_is_a_gather_error(site: LocalServer, make_config: MakeConfig, tmp_path: Path) -> None:
