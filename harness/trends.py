@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from harness.comparison import NOT_RUN, suite_state
+from harness.metric_names import PLAIN_NAMES, UNITS
 from harness.run_record import RunRecord, SuiteRecord
 
 # Runs per target on the page: two months of nightly runs, still readable as marks and lines.
@@ -24,8 +25,10 @@ REPORT_FILE = "report.html"
 NOT_MEASURED = "not measured"
 # Run ids golive writes (20261126T101500Z-3f2a); anything else (from a shared database) is never made a path.
 _SAFE_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-# Unit suffixes that put undotted keys of one suite into one chart.
-_UNITS = (("_ms", "ms"), ("_s", "s"), ("_pct", "%"))
+# Unit suffixes put undotted keys of one suite into one chart; a key without plain words (metric_names) keeps
+# the short label its suite gave it.
+_UNITS = UNITS
+_PLAIN_NAMES = PLAIN_NAMES
 
 # A point of a series: a number, or why there is none ("not run", "error", "not measured").
 Value = float | str
@@ -122,13 +125,22 @@ def value_in(suite: SuiteRecord | None, key: str) -> Value:
     return value
 
 
+def plain_label(key: str, label: str, unit: str) -> str:
+    """A series' name in words: the plain name of a known key, else its label without a repeated unit."""
+    if key in _PLAIN_NAMES:
+        return _PLAIN_NAMES[key]
+    if unit and label.endswith(f" {unit}"):
+        return label[: -len(unit) - 1]
+    return label
+
+
 def _chart(runs: Sequence[RunRecord], suite: str, group: str, unit: str, keys: Mapping[str, str]) -> TrendChart:
     if group.endswith("."):
         members = list(dict.fromkeys([*keys, *_family(runs, suite, group)]))
         labels = {key: key[len(group) :] for key in members}
-        title = group[:-1].replace("_", " ")
+        title = _PLAIN_NAMES.get(group[:-1], group[:-1].replace("_", " "))
     else:
-        labels = dict(keys)
+        labels = {key: plain_label(key, label, unit) for key, label in keys.items()}
         title = ", ".join(labels.values())
     series = tuple(
         TrendSeries(key, label, tuple(value_in(run.suites.get(suite), key) for run in runs))

@@ -13,6 +13,7 @@ from functools import cache
 from importlib import resources
 
 from harness.golive_list import golive_list_for
+from harness.metric_names import metric_in_words
 from harness.models import Reason, RunResult, Severity, Status, SuiteResult, Verdict
 from harness.reporters import golive_checklist
 from harness.reporters.html_common import esc, label_for, severity_word, status_badge, table
@@ -173,16 +174,30 @@ def _reason(reason: Reason) -> str:
     return f"{tag}{esc(reason.message)}"
 
 
+def _number(value: object) -> object:
+    """A measurement as a reader writes it: 332.0 is 332, 0.123456 is 0.1235."""
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return value
+
+
 def _comparison(result: RunResult) -> str:
     """What changed since the previous run of the same target: the nightly reader's first question."""
     comparison = result.comparison
     if comparison is None:
         return ""
     previous = f"run {esc(comparison['previous_run_id'])}, verdict {esc(comparison.get('previous_verdict'))}"
-    parts = [
-        f"<p>Compared with the previous run ({previous}): {esc(comparison['new_findings'])} new finding(s), "
-        f"{esc(comparison['resolved_findings'])} resolved.</p>"
-    ]
+    counts = [f"{esc(comparison['new_findings'])} new finding(s)", f"{esc(comparison['resolved_findings'])} resolved"]
+    if "unchanged_findings" in comparison:
+        counts.append(f"{esc(comparison['unchanged_findings'])} unchanged")
+    if comparison.get("not_compared_findings"):
+        counts.append(f"{esc(comparison['not_compared_findings'])} not compared")
+    parts = [f"<p>Compared with the previous run ({previous}): {', '.join(counts)}.</p>"]
+    # A finding left out of the comparison is neither new nor fixed: the reader must see why it was left out.
+    reasons = comparison.get("not_compared_reasons") or {}
+    if reasons:
+        items = "".join(f"<li>{esc(reason)}: {esc(count)} finding(s)</li>" for reason, count in reasons.items())
+        parts.append(f"<h3>Not compared</h3><ul>{items}</ul>")
     for key, title in (("new", "New findings"), ("resolved", "Resolved findings")):
         labels = comparison.get(key) or []
         if labels:
@@ -191,7 +206,12 @@ def _comparison(result: RunResult) -> str:
     changes = comparison.get("metric_changes") or []
     if changes:
         rows = [
-            [esc(label_for(change["suite"])), esc(change["metric"]), esc(change["before"]), esc(change["after"])]
+            [
+                esc(label_for(change["suite"])),
+                esc(metric_in_words(change["metric"])),
+                esc(_number(change["before"])),
+                esc(_number(change["after"])),
+            ]
             for change in changes
         ]
         parts.append(

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from harness.metric_names import metric_in_words
 from harness.models import Check, Finding, Reason, RunResult, Severity, Status, SuiteResult, Verdict, skipped_suite
 from harness.reporters.html import render_html
 from suites.accessibility.report import accessibility_blocks
@@ -536,7 +537,8 @@ def test_golive_own_accessibility_suite_passes_the_report(tmp_path: Path) -> Non
 def test_changes_since_the_previous_run_are_shown() -> None:
     html = render_html(sample_run(with_comparison=True))
     assert 'id="since"' in html
-    assert "1 new finding(s), 1 resolved" in html
+    assert "1 new finding(s), 1 resolved, 2 unchanged, 3 not compared" in html
+    assert "security not run in this run: 3 finding(s)" in html
     assert "accessibility: region on http://127.0.0.1:8000/" in html
     assert "1240" in html
     assert 'id="since"' not in render_html(sample_run())
@@ -554,3 +556,10 @@ def test_screenshots_of_failing_pages_are_linked_relative_to_the_run_folder() ->
     assert '<a href="artifacts/accessibility/pages/002-start.jpeg">View /start</a>' in html
     assert 'href="../../etc/passwd"' not in html
     assert 'href="javascript' not in html
+
+
+def test_changed_measurements_are_named_in_words_with_their_unit() -> None:
+    html = render_html(sample_run(with_comparison=True))
+    assert "95th percentile response time (ms)" in html
+    assert metric_in_words("scan_duration_s") == "scan duration (s)"
+    assert metric_in_words("requests") == "requests"
