@@ -19,7 +19,7 @@ from harness.suite import GatherError
 from tests.accessibility import pages
 from tests.accessibility.running import MakeConfig, audit, chromium_missing
 from tests.availability.servers import tls_site
-from tests.support import REPO_ROOT, Route, free_port, run_golive, serve
+from tests.support import REPO_ROOT, Route, RouteTable, free_port, run_golive, serve
 
 pytestmark = pytest.mark.integration
 
@@ -32,7 +32,7 @@ def _hang_up(handler: BaseHTTPRequestHandler) -> Route:
     raise ConnectionResetError("closed on purpose")
 
 
-SITE = {
+SITE: RouteTable = {
     "/": Route(pages.CLEAN),
     "/clean": Route(pages.CLEAN),
     "/gone": Route("", status=404),  # an empty body: Chromium refuses it with ERR_HTTP_RESPONSE_CODE_FAILURE
