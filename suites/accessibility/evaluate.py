@@ -36,6 +36,7 @@ from suites.accessibility.judging import (
     pages_check,
     sitemap_check,
 )
+from suites.accessibility.net_errors import explain
 from suites.accessibility.rules import RULES as CHECK_RULES
 from suites.accessibility.settings import STANDARD_TAGS, AccessibilitySettings
 from suites.accessibility.urls import display_path
@@ -151,7 +152,7 @@ def _details(
                 "ended_on": _ended_elsewhere(record, base),
                 "status": record.status.value,
                 "http_status": record.http_status,
-                "error": record.error,
+                "error": explain(record.error, record.http_status).text if record.error else None,
                 "source": record.source,
                 "violations": {impact: counts.get(impact, 0) for impact in IMPACTS},
                 "needs_review": _axe_incomplete(page) + len(own_review(page.result)),

@@ -14,9 +14,8 @@ from typing import Any
 from harness.gates import count_gate
 from harness.models import Check, Finding, Status, worst_status
 from suites.accessibility.artifacts import FAILED_STATUSES, PageRecord, PageStatus
-from suites.accessibility.causes import MAX_PAGES_NAMED, all_not_reached, cause_of, grouped_causes, name_pages
+from suites.accessibility.causes import all_not_reached, cause_of, grouped_causes, name_pages
 from suites.accessibility.findings import UNKNOWN_IMPACT, PageResult
-from suites.accessibility.net_errors import explain
 from suites.accessibility.settings import AccessibilitySettings
 from suites.accessibility.urls import display_path
 
@@ -161,14 +160,15 @@ def own_check_coverage(name: str, pages: list[PageResult], base: str) -> Check |
     None when no audited page has a record of the check (the audit ran without it; a note says so).
     """
     ran: list[PageRecord] = []
-    failed: list[tuple[PageRecord, str]] = []
+    failed: list[PageRecord] = []
     partial = 0
     for page in pages:
         own = (page.result or {}).get("golive")
         if page.record.status is not PageStatus.AUDITED or not isinstance(own, dict):
             continue
         if name in own.get("errors", {}):
-            failed.append((page.record, str(own["errors"][name])))
+            # The page was audited; it is this check that could not run there, for this reason.
+            failed.append(replace(page.record, status=PageStatus.AUDIT_ERROR, error=str(own["errors"][name])))
         elif name in own.get("ran", []):
             ran.append(page.record)
             facts = (own.get("facts") or {}).get(name) or {}
@@ -177,10 +177,8 @@ def own_check_coverage(name: str, pages: list[PageResult], base: str) -> Check |
         return None
     what = "reflow at 320 CSS px" if name == "reflow" else "keyboard (Tab order, visible focus, traps)"
     if failed:
-        named = ", ".join(
-            f"{display_path(record.url, base)} ({explain(error).text})" for record, error in failed[:MAX_PAGES_NAMED]
-        ) + (f", +{len(failed) - MAX_PAGES_NAMED} more" if len(failed) > MAX_PAGES_NAMED else "")
-        message = f"{what} could not be checked on {len(failed)} of {len(failed) + len(ran)} pages: {named}"
+        causes = grouped_causes(failed, base)
+        message = f"{what} could not be checked on {len(failed)} of {len(failed) + len(ran)} pages: {causes}"
         return Check(f"check_{name}", Status.ERROR, message, len(ran))
     message = f"{what} checked on {len(ran)} page{'' if len(ran) == 1 else 's'}"
     if partial:

@@ -331,3 +331,34 @@ def test_recorded_runs_without_own_checks_note_that_they_were_not_made(judge: Ca
     assert any("ran without golive's reflow, keyboard check(s)" in note for note in result.notes)
     assert {check.id for check in result.checks}.isdisjoint({"check_reflow", "check_keyboard"})
     assert not any("ran without" in note for note in judge("accessibility.checks=[]").notes)
+
+
+def test_an_own_check_that_could_not_run_names_its_cause_once(
+    judge: Callable[..., SuiteResult], tmp_path: Path
+) -> None:
+    folder = tmp_path / "run"
+    shutil.copytree(RECORDED, folder)
+    for name in ("001-mixed.json", "002-clean.json", "003-nolang.json"):
+        result = json.loads((folder / "pages" / name).read_text())
+        errors = {"reflow": "Execution context was destroyed"} if name != "003-nolang.json" else {}
+        result["golive"] = {"ran": [] if errors else ["reflow"], "errors": errors, "violations": []}
+        (folder / "pages" / name).write_text(json.dumps(result))
+    assert _check(judge("accessibility.checks=['reflow']", folder=folder), "check_reflow") == (
+        Status.ERROR,
+        "reflow at 320 CSS px could not be checked on 2 of 3 pages: Execution context was destroyed (/mixed, /clean)",
+    )
+
+
+def test_the_page_table_says_chromiums_errors_in_words(judge: Callable[..., SuiteResult], tmp_path: Path) -> None:
+    folder = tmp_path / "run"
+    shutil.copytree(RECORDED, folder)
+    index = json.loads((folder / "pages.json").read_text())
+    broken = next(page for page in index["pages"] if page["requested"] == "/broken")
+    broken.update(error=f"net::ERR_HTTP_RESPONSE_CODE_FAILURE at {BASE}/broken", http_status=404)
+    (folder / "pages.json").write_text(json.dumps(index))
+    result = judge(folder=folder)
+    row = next(row for row in result.details["by_page"] if row["page"] == "/broken")
+    assert row["error"] == "the page answered HTTP 404"
+    assert (
+        _check(result, "pages_loaded")[1] == "1 of 4 pages could not be audited: the page answered HTTP 404 (/broken)"
+    )
