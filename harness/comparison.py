@@ -76,6 +76,10 @@ def classify(before: RunRecord, after: RunRecord) -> dict[str, list[tuple[Findin
     return groups
 
 
+# A latency that moved by less than this is timer noise however large the ratio (0.4 ms -> 0.9 ms is +125%).
+_NOISE_MS = 2.0
+
+
 def _metric_changes(before: RunRecord, after: RunRecord, significant: float) -> list[dict[str, Any]]:
     changes = []
     for name, suite in after.suites.items():
@@ -85,6 +89,8 @@ def _metric_changes(before: RunRecord, after: RunRecord, significant: float) -> 
         for metric, value in suite.metrics.items():
             old = earlier.metrics.get(metric)
             if old is None or old == value or (old and abs(value - old) / abs(old) <= significant):
+                continue
+            if significant and metric.endswith("_ms") and abs(value - old) < _NOISE_MS:
                 continue
             changes.append({"suite": name, "metric": metric, "before": old, "after": value})
     return changes

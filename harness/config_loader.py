@@ -216,6 +216,11 @@ def _collect_literal_secrets(raw: Mapping[str, Any], secrets: set[str]) -> None:
     if isinstance(history, Mapping) and isinstance(history.get("url"), str):
         # A history database password written literally in the file (rather than as ${VAR}) is a secret too.
         secrets.update(part for part in [urlsplit(history["url"]).password] if part)
+    target = raw.get("target")
+    if isinstance(target, Mapping) and isinstance(target.get("url"), str):
+        # A target typed with credentials in it (--target "https://user:pw@host/?api_key=...") keeps its address
+        # in the reports, and loses the credentials like a ${VAR} would.
+        secrets.update(url_secrets(target["url"]))
 
 
 def url_secrets(url: str) -> set[str]:

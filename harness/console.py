@@ -8,8 +8,9 @@ from typing import TextIO
 
 from harness.comparison import describe
 from harness.events import Event, RunFinished, RunStarted, SuiteFinished, SuiteProgressed, SuiteStarted
-from harness.models import Status, Verdict
+from harness.models import RunResult, Status, SuiteResult, Verdict
 from harness.redaction import Redactor
+from harness.reporters.trend_page import FILE_NAME as TREND_PAGE
 
 _STATUS_WORD = {
     Status.PASS: "PASS",
@@ -35,6 +36,8 @@ class Console:
         self._verdict = verdict or sys.stdout
         self._last_progress: dict[str, float] = {}
         self._held_back: dict[str, str] = {}
+        # What each suite's line said when it finished: baselines and the session check come after that.
+        self._finished: dict[str, SuiteResult] = {}
         # Set once the terminal or pipe stops taking output; results, reports and history go on regardless.
         self.closed = False
 
@@ -70,12 +73,15 @@ class Console:
             if event.name in self._held_back:
                 self._say(f"[{event.name}] {self._held_back.pop(event.name)}")
             word = _STATUS_WORD[event.result.status]
+            self._finished[event.name] = event.result
             self._say(f"[{event.name}] finished in {event.seconds:.1f}s: {word}")
         elif isinstance(event, RunFinished):
             # Lines of something that never "finishes" like a suite (signing in) must not be lost either.
             for name, message in self._held_back.items():
                 self._say(f"[{name}] {message}")
             self._held_back.clear()
+            for line in _changed_since_finished(self._finished, event.result):
+                self._say(line)
             self._print_verdict(event)
 
     def _print_verdict(self, event: RunFinished) -> None:
@@ -86,5 +92,27 @@ class Console:
         if result.comparison is not None:
             lines.append(describe(result.comparison))
         lines.append(f"Report: {event.run_dir / 'report.html'}")
+        # The trend page is written before the console speaks; it is named only when it is there to open.
+        trends = event.run_dir.parent / TREND_PAGE
+        if trends.is_file():
+            lines.append(f"Trends: {trends}")
         for line in lines:
             self._write(self._verdict, line)
+
+
+def _changed_since_finished(finished: dict[str, SuiteResult], result: RunResult) -> list[str]:
+    """A line for each suite whose status changed after its "finished" line, with the check that changed it.
+
+    Regression gates against the baseline (and the session check) are judged once every suite has run, so a
+    suite printed as PASS may end as FAIL: the console must not leave the earlier word standing.
+    """
+    lines = []
+    for name, early in finished.items():
+        final = result.suites.get(name)
+        if final is None or final.status is early.status:
+            continue
+        before = {check.id: check.status for check in early.checks}
+        changed = [check for check in final.checks if before.get(check.id) is not check.status]
+        cause = f": {changed[0].message}" if changed else ""
+        lines.append(f"[{name}] now {_STATUS_WORD[final.status]}{cause}")
+    return lines

@@ -83,5 +83,7 @@ class TrendPageWriter:
                 store.close()
         # The page only summarises the history: whatever goes wrong with it must not cost the run its verdict.
         except Exception as error:
-            reason = self._redactor.text(str(error).splitlines()[0] if str(error) else type(error).__name__)
+            # An OSError's own words ("Is a directory") name the problem; its message adds temporary file names.
+            words = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            reason = self._redactor.text(words.splitlines()[0] if words else type(error).__name__)
             print(f"golive: the trend page {self._out_dir / FILE_NAME} was not written: {reason}", file=sys.stderr)

@@ -26,6 +26,22 @@ NOT_MEASURED = "not measured"
 _SAFE_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 # Unit suffixes that put undotted keys of one suite into one chart.
 _UNITS = (("_ms", "ms"), ("_s", "s"), ("_pct", "%"))
+# Plain words for the metric keys of DESIGN.md's result.json, for readers who do not know "p95" or "rps";
+# a key not listed keeps the short label its suite gave it.
+_PLAIN_NAMES = {
+    "p50_ms": "median response time",
+    "p90_ms": "90th percentile response time",
+    "p95_ms": "95th percentile response time",
+    "p99_ms": "99th percentile response time",
+    "max_ms": "slowest response",
+    "rps": "requests per second",
+    "error_ratio": "failed requests",
+    "success_ratio": "success rate",
+    "pages_audited": "pages audited",
+    "urls_scanned": "URLs scanned",
+    "by_impact": "violations by impact",
+    "findings_by_severity": "findings by severity",
+}
 
 # A point of a series: a number, or why there is none ("not run", "error", "not measured").
 Value = float | str
@@ -122,13 +138,22 @@ def value_in(suite: SuiteRecord | None, key: str) -> Value:
     return value
 
 
+def plain_label(key: str, label: str, unit: str) -> str:
+    """A series' name in words: the plain name of a known key, else its label without a repeated unit."""
+    if key in _PLAIN_NAMES:
+        return _PLAIN_NAMES[key]
+    if unit and label.endswith(f" {unit}"):
+        return label[: -len(unit) - 1]
+    return label
+
+
 def _chart(runs: Sequence[RunRecord], suite: str, group: str, unit: str, keys: Mapping[str, str]) -> TrendChart:
     if group.endswith("."):
         members = list(dict.fromkeys([*keys, *_family(runs, suite, group)]))
         labels = {key: key[len(group) :] for key in members}
-        title = group[:-1].replace("_", " ")
+        title = _PLAIN_NAMES.get(group[:-1], group[:-1].replace("_", " "))
     else:
-        labels = dict(keys)
+        labels = {key: plain_label(key, label, unit) for key, label in keys.items()}
         title = ", ".join(labels.values())
     series = tuple(
         TrendSeries(key, label, tuple(value_in(run.suites.get(suite), key) for run in runs))

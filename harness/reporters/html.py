@@ -179,10 +179,17 @@ def _comparison(result: RunResult) -> str:
     if comparison is None:
         return ""
     previous = f"run {esc(comparison['previous_run_id'])}, verdict {esc(comparison.get('previous_verdict'))}"
-    parts = [
-        f"<p>Compared with the previous run ({previous}): {esc(comparison['new_findings'])} new finding(s), "
-        f"{esc(comparison['resolved_findings'])} resolved.</p>"
-    ]
+    counts = [f"{esc(comparison['new_findings'])} new finding(s)", f"{esc(comparison['resolved_findings'])} resolved"]
+    if "unchanged_findings" in comparison:
+        counts.append(f"{esc(comparison['unchanged_findings'])} unchanged")
+    if comparison.get("not_compared_findings"):
+        counts.append(f"{esc(comparison['not_compared_findings'])} not compared")
+    parts = [f"<p>Compared with the previous run ({previous}): {', '.join(counts)}.</p>"]
+    # A finding left out of the comparison is neither new nor fixed: the reader must see why it was left out.
+    reasons = comparison.get("not_compared_reasons") or {}
+    if reasons:
+        items = "".join(f"<li>{esc(reason)}: {esc(count)} finding(s)</li>" for reason, count in reasons.items())
+        parts.append(f"<h3>Not compared</h3><ul>{items}</ul>")
     for key, title in (("new", "New findings"), ("resolved", "Resolved findings")):
         labels = comparison.get(key) or []
         if labels:

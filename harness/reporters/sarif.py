@@ -65,6 +65,16 @@ def _help(finding: Finding) -> dict[str, str]:
     return {"text": text, "markdown": "\n\n".join(markdown_parts) or finding.title}
 
 
+def _tags(finding: Finding) -> list[str]:
+    """The suite the rule belongs to, then the standards it maps to (CWE for security, WCAG criteria)."""
+    tags = [finding.suite]
+    if finding.extra.get("cwe"):
+        tags.append(f"external/cwe/cwe-{finding.extra['cwe']}")
+    criteria = finding.extra.get("wcag") or []
+    tags.extend(f"wcag/{criterion}" for criterion in ([criteria] if isinstance(criteria, str) else criteria))
+    return tags
+
+
 def _rule(rule_id: str, findings: list[Finding]) -> dict[str, Any]:
     # A rule can be raised at several risks (ZAP does this); the descriptor carries the worst one.
     worst = min(findings, key=lambda finding: SEVERITY_ORDER.index(finding.severity))
@@ -76,12 +86,11 @@ def _rule(rule_id: str, findings: list[Finding]) -> dict[str, Any]:
         "fullDescription": {"text": str(worst.extra.get("description") or worst.title)},
         "help": _help(worst),
         "defaultConfiguration": {"level": LEVEL[worst.severity]},
-        "properties": {
-            "security-severity": SECURITY_SEVERITY[worst.severity],
-            "tags": ["security"] + ([f"external/cwe/cwe-{worst.extra['cwe']}"] if worst.extra.get("cwe") else []),
-            "source": source,
-        },
+        "properties": {"tags": _tags(worst), "source": source},
     }
+    # GitHub ranks an alert by security-severity only when the rule is tagged "security".
+    if worst.suite == "security":
+        descriptor["properties"]["security-severity"] = SECURITY_SEVERITY[worst.severity]
     if worst.help_url:
         descriptor["helpUri"] = worst.help_url
     return descriptor

@@ -14,7 +14,7 @@ from importlib import resources
 from harness.models import Verdict
 from harness.reporters.html import VERDICT_TEXT
 from harness.reporters.html_common import esc, label_for, table
-from harness.reporters.trend_charts import render_trend_chart, run_moment
+from harness.reporters.trend_charts import render_trend_chart, run_moments
 from harness.run_record import RunRecord
 from harness.trends import RunMark, TargetTrend
 
@@ -45,7 +45,7 @@ def render_trend_page(sections: Sequence[TargetTrend], generated_at: str, scope:
         '<p class="brand">golive <span>readiness over time</span></p></div></header>',
         '<main id="main" class="width">',
         "<h1>Readiness over time</h1>",
-        f'<p class="lead">{esc(scope)} Written {esc(generated_at)}.</p>',
+        f'<p class="lead">{esc(scope)} Times are UTC. Written {esc(generated_at)}.</p>',
         _contents(sections),
         "" if sections else "<p>No runs are recorded yet. Each <code>golive run</code> adds one.</p>",
         *(_section(index, section) for index, section in enumerate(sections, start=1)),
@@ -73,22 +73,22 @@ def _contents(sections: Sequence[TargetTrend]) -> str:
 
 def _section(index: int, section: TargetTrend) -> str:
     runs = [mark.run for mark in section.marks]
-    latest = runs[-1]
-    word = verdict_text(latest.verdict)[0]
+    moments = run_moments(runs)
+    word = verdict_text(runs[-1].verdict)[0]
     invalid = sum(1 for run in runs if run.invalid_reason is not None)
     lead = (
-        f"{len(runs)} run{'s' if len(runs) != 1 else ''}, {run_moment(runs[0])} to {run_moment(latest)}. "
-        f"Latest verdict: {word}."
+        f"{len(runs)} run{'s' if len(runs) != 1 else ''}, {moments[0]} to {moments[-1]}. Latest verdict: {word}."
     ) + (f" {invalid} invalidated run{'s' if invalid != 1 else ''}, marked INVALID." if invalid else "")
     heading_id = f"target-{index}"
+    timeline = "".join(map(_mark, section.marks, moments))
     charts = [render_trend_chart(chart, runs, f"{label_for(chart.suite)}: {chart.title}") for chart in section.charts]
     measured = f'<div class="charts">{"".join(charts)}</div>' if charts else "<p>No suite recorded a measurement.</p>"
     return (
         f'<section aria-labelledby="{heading_id}"><h2 id="{heading_id}">Target '
         f"<code>{esc(section.target)}</code></h2><p>{esc(lead)}</p>"
         f'<h3 id="{heading_id}-verdicts">Verdicts</h3>'
-        f'<ol class="timeline" aria-labelledby="{heading_id}-verdicts">{"".join(_mark(m) for m in section.marks)}</ol>'
-        f"<details><summary>Show the runs as a table</summary>{_runs_table(section.marks)}</details>"
+        f'<ol class="timeline" aria-labelledby="{heading_id}-verdicts">{timeline}</ol>'
+        f"<details><summary>Show the runs as a table</summary>{_runs_table(section.marks, moments)}</details>"
         f"<h3>Measurements</h3>{measured}</section>"
     )
 
@@ -99,7 +99,7 @@ def _note(run: RunRecord) -> str:
     return "interrupted: results are partial" if run.interrupted else ""
 
 
-def _mark(mark: RunMark) -> str:
+def _mark(mark: RunMark, moment: str) -> str:
     run = mark.run
     word, symbol, css = verdict_text(run.verdict)
     flags = ""
@@ -109,23 +109,23 @@ def _mark(mark: RunMark) -> str:
         flags = '<span class="flag">interrupted</span>'
     face = (
         f'<span class="mark-verdict"><span aria-hidden="true">{esc(symbol)} </span>{esc(word)}</span>'
-        f'<span class="mark-when">{esc(run_moment(run))}</span>{flags}'
+        f'<span class="mark-when">{esc(moment)}</span>{flags}'
     )
     if mark.report_href is not None:
         return f'<li class="mark mark-{css}"><a href="{esc(mark.report_href)}">{face}</a></li>'
     return f'<li class="mark mark-{css}">{face}<span class="mark-note">{esc("no local report")}</span></li>'
 
 
-def _runs_table(marks: Sequence[RunMark]) -> str:
+def _runs_table(marks: Sequence[RunMark], moments: Sequence[str]) -> str:
     rows = []
-    for mark in marks:
+    for mark, moment in zip(marks, moments, strict=True):
         run = mark.run
         report = f'<a href="{esc(mark.report_href)}">report</a>' if mark.report_href else esc(_NO_REPORT)
         open_findings = sum(1 for finding in run.findings().values() if not finding.waived)
         rows.append(
             [
                 f"<code>{esc(run.run_id)}</code>",
-                esc(run_moment(run)),
+                esc(moment),
                 esc(verdict_text(run.verdict)[0]),
                 esc(run.label or ""),
                 esc(run.profile or "none"),

@@ -146,7 +146,23 @@ def judge_run(
         view.notes.append(f"{hidden} more kinds of request error are listed in the report")
     if run.record.get("timed_out"):
         view.notes.append("Locust was stopped by performance.timeout; the figures cover only the time it ran")
+    view.notes += openapi_notes((run.record.get("parameters") or {}).get("openapi"))
     return _result(tuple(checks), tuple(findings), view, details)
+
+
+def openapi_notes(openapi: Mapping[str, Any] | None) -> list[str]:
+    """What the OpenAPI definition added to the load test's paths, and which operations it could not."""
+    if not isinstance(openapi, Mapping):
+        return []
+    added, skipped = list(openapi.get("added") or []), list(openapi.get("skipped") or [])
+    notes = [
+        f"The load test also requested {len(added)} GET operation(s) of the OpenAPI definition "
+        f"{openapi.get('definition')}: {', '.join(added[:10]) or 'none new'}{' …' if len(added) > 10 else ''}"
+    ]
+    if skipped:
+        notes.append(f"{len(skipped)} GET operation(s) had no examples to fill them in and were not loaded: "
+                     + "; ".join(skipped[:5]) + (" …" if len(skipped) > 5 else ""))  # fmt: skip
+    return notes
 
 
 def _result(

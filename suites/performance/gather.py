@@ -10,6 +10,7 @@ from typing import Any
 
 from harness.suite import GatherContext, GatherError, Target
 from suites.performance import protocol
+from suites.performance.api_paths import with_api_paths
 from suites.performance.checks import step_limits
 from suites.performance.load import tool_documents
 from suites.performance.runner import (
@@ -116,9 +117,9 @@ def master_spec(settings: PerformanceSettings) -> MasterSpec | None:
     )
 
 
-def build_spec(context: GatherContext) -> LocustSpec:
-    """Everything the runner needs, from the config and the target."""
-    settings = context.settings_as(PerformanceSettings, "performance")
+def build_spec(context: GatherContext, settings: PerformanceSettings | None = None) -> LocustSpec:
+    """Everything the runner needs, from the config (or `settings`, the paths completed) and the target."""
+    settings = settings or context.settings_as(PerformanceSettings, "performance")
     plan = plan_for(settings)
     return LocustSpec(
         host=context.target.url,
@@ -208,7 +209,8 @@ def gather(context: GatherContext) -> None:
             f"host {context.target.host!r} is not in target.allowed_hosts, so the load test was refused; "
             "add it to [target] allowed_hosts if you own it"
         )
-    settings = context.settings_as(PerformanceSettings, "performance")
+    api = with_api_paths(context.settings_as(PerformanceSettings, "performance"), context.config, context.target)
+    settings = api.settings
     skipped = logout_requests(settings, context.target)
     planned = len(settings.scenarios) if settings.scenarios else len(settings.paths)
     if skipped and len(skipped) == planned:
@@ -216,9 +218,15 @@ def gather(context: GatherContext) -> None:
             f"every path of the load test is a sign-out link (auth.logout matches {', '.join(skipped)}), so nothing "
             "was requested; list the pages to load in performance.paths"
         )
-    spec = build_spec(context)
+    spec = build_spec(context, settings)
     plan = plan_for(settings)
     record: dict[str, Any] = {"parameters": _parameters(settings, spec, plan), "started": True}
+    if api.record:
+        record["parameters"]["openapi"] = api.record
+        context.progress(
+            f"loading {len(api.record['added'])} GET operation(s) of the OpenAPI definition {api.record['definition']} "
+            f"beside performance.paths ({len(api.record['skipped'])} without examples left out)"
+        )
     if skipped:
         record["parameters"]["logout_paths_skipped"] = skipped
         context.progress(f"not requesting sign-out link(s) {', '.join(skipped)} (auth.logout)")

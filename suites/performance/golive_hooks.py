@@ -112,6 +112,8 @@ def _print_sample(sample: dict[str, Any]) -> None:
 
 
 def _report_progress(environment: Environment, interval: float) -> None:
+    # The load starts now with no requests: the first line's throughput is measured from here, not read as 0.0.
+    _RECENT.append((time.monotonic(), environment.stats.total.num_requests))
     while True:
         gevent.sleep(interval)
         _print_sample(progress_sample(environment))

@@ -137,6 +137,8 @@ class PerformanceSettings(BaseModel):
     workers: Literal["auto"] | int = 1
     think_time: list[float] | float = 0.0
     paths: list[str] = Field(min_length=1)
+    # With security.openapi set, its GET operations that carry examples are loaded beside `paths`.
+    openapi_paths: bool = True
     scenarios: list[Scenario] = Field(default_factory=list)
     locustfile: str | None = None
     user_class: Literal["fast", "http"] = "fast"

@@ -12,8 +12,10 @@ from typing import Any
 
 from harness.models import SEVERITY_ORDER, Check, Finding, Status, SuiteResult
 from harness.settings import Waiver
+from harness.text import plural
 from harness.waivers import apply_waivers
 from suites.security.hygiene_rules import SUITE, certificate_days_left, hygiene_findings
+from suites.security.overlap import without_hygiene_repeats
 from suites.security.scan_checks import NOT_REQUIRED_NOTE, judge_scan, partial_reasons, scanned_urls
 from suites.security.settings import SecuritySettings
 from suites.security.severity_gate import severity_checks
@@ -98,6 +100,12 @@ def _sort_key(finding: Finding) -> tuple[int, str, str, str]:
     return (SEVERITY_ORDER.index(finding.severity), str(finding.extra.get("source", "")), finding.rule, finding.url)
 
 
+def _repeat_note(repeats: int) -> list[str]:
+    if not repeats:
+        return []
+    return [f"{plural(repeats, 'scanner finding')} repeating the HTTP hygiene checks on the same page shown once"]
+
+
 def evaluate_security(
     hygiene: dict[str, Any] | None,
     scan: dict[str, Any] | None,
@@ -115,7 +123,7 @@ def evaluate_security(
     hygiene_check, hygiene_measured = _hygiene_check(hygiene, own)
     outcome = judge_scan(scan, settings, rules)
     # Findings of a scan that did not complete are kept in the artifact, not judged as a measurement.
-    scan_findings = outcome.findings if outcome.measured else []
+    scan_findings, repeats = without_hygiene_repeats(outcome.findings if outcome.measured else [], own)
     waived_findings, waiver_notes = apply_waivers([*own, *scan_findings], waivers, today)
     findings = sorted(waived_findings, key=_sort_key)
     coverage = "neither the HTTP hygiene checks nor a scan produced results"
@@ -149,6 +157,6 @@ def evaluate_security(
         checks=tuple(checks),
         findings=tuple(findings),
         metrics=metrics,
-        notes=tuple([*outcome.notes, *waiver_notes]),
+        notes=tuple([*outcome.notes, *_repeat_note(repeats), *waiver_notes]),
         details={"rules": _rule_table(findings)},
     )

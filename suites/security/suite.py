@@ -14,11 +14,11 @@ from typing import Any, ClassVar
 
 from harness.artifacts import Artifacts
 from harness.models import SuiteResult
+from harness.openapi import OpenApiError, read_definition
 from harness.suite import GatherContext, JudgeContext, Suite
 from harness.suite_defaults import packaged_defaults
 from suites.security.evaluate import evaluate_security
 from suites.security.hygiene import gather_hygiene
-from suites.security.openapi import OpenApiError, read_definition
 from suites.security.report import security_blocks
 from suites.security.scan import SCAN_ARTIFACTS, run_scan
 from suites.security.settings import SecuritySettings

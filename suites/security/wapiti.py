@@ -20,8 +20,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from harness.openapi import OpenApiError, get_example_paths, read_definition
 from harness.suite import Target
-from suites.security.openapi import OpenApiError, get_example_paths, read_definition
 from suites.security.settings import WapitiSettings
 from suites.security.wapiti_command import ModuleChoice, ScanFiles, choose_modules, masked_command, wapiti_command
 from suites.security.wapiti_session import salvage_report

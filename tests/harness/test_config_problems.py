@@ -47,6 +47,17 @@ def test_a_target_url_from_the_environment_is_not_a_secret_but_its_credentials_a
     assert url_secrets("http://127.0.0.1:8000/") == set()
 
 
+@pytest.mark.parametrize("where", ["file", "--target", "--set"])
+def test_credentials_typed_into_the_target_url_are_secrets_too(tmp_path: Path, where: str) -> None:
+    url = "https://robot:hunter22@staging.example.test/app?api_key=key-98765&page=2"
+    path = tmp_path / "golive.toml"
+    path.write_text(f'[target]\nurl = "{url}"\n' if where == "file" else "")
+    overrides = [f'target.url="{url}"'] if where == "--set" else []
+    loaded = load_config(path, None, overrides, url if where == "--target" else None, {})
+    assert loaded.config.target.url == url
+    assert loaded.secrets == {"robot", "hunter22", "key-98765"}
+
+
 def test_a_band_given_at_one_layer_replaces_the_band_below() -> None:
     loaded = load_config(None, None, ["performance.thresholds.error_ratio={fail=0.5}"], None, {})
     assert loaded.config.performance.thresholds["error_ratio"] == Band(fail=0.5)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
 from harness.console import Console
@@ -35,3 +36,26 @@ def test_verdict_and_reasons_go_to_stdout() -> None:
     assert "  - performance: p95 latency 1240 ms > 1000 ms (fail)" in text
     assert "report.html" in text
     assert progress.getvalue() == ""
+
+
+def test_a_suite_whose_status_changed_after_its_finished_line_is_said_again() -> None:
+    progress, verdict = io.StringIO(), io.StringIO()
+    console = Console(progress, verdict)
+    early = SuiteResult("performance", checks=(Check("p95_ms", Status.PASS, "p95 latency 412 ms <= 1000 ms"),))
+    console.handle(SuiteFinished("performance", early, 10.0))
+    run = sample_run()
+    regression = Check("p95_ms_regression", Status.FAIL, "p95 latency 412 ms is 31% above its baseline 315 ms")
+    final = SuiteResult("performance", checks=(*early.checks, regression))
+    console.handle(RunFinished(replace(run, suites={"performance": final}), Path("reports/x")))
+    lines = progress.getvalue().splitlines()
+    assert lines[0] == "[performance] finished in 10.0s: PASS"
+    assert lines[1] == "[performance] now FAIL: p95 latency 412 ms is 31% above its baseline 315 ms"
+
+
+def test_a_suite_whose_status_held_is_not_said_again() -> None:
+    progress, verdict = io.StringIO(), io.StringIO()
+    console = Console(progress, verdict)
+    run = sample_run()
+    console.handle(SuiteFinished("performance", run.suites["performance"], 10.0))
+    console.handle(RunFinished(run, Path("reports/x")))
+    assert progress.getvalue().splitlines() == ["[performance] finished in 10.0s: FAIL"]

@@ -159,3 +159,15 @@ def test_runs_from_the_old_history_file_never_resolve_anything() -> None:
 
 def test_first_run_has_no_comparison() -> None:
     assert compare(FULL, None) is None
+
+
+def test_a_latency_that_moved_by_timer_noise_is_not_a_change() -> None:
+    full = full_run("20261126T010000Z-aaaa")
+    before = dataclasses.replace(full, suites={**full.suites, "performance": performance(p95=0.4)})
+    after = dataclasses.replace(full, suites={**full.suites, "performance": performance(p95=0.9)})
+    comparison = compare(record(after), record(before))
+    assert comparison is not None
+    assert not any(change["metric"] == "p95_ms" for change in comparison["metric_changes"])
+    slower = dataclasses.replace(full, suites={**full.suites, "performance": performance(p95=4.0)})
+    moved = compare(record(slower), record(before))
+    assert moved is not None and any(change["metric"] == "p95_ms" for change in moved["metric_changes"])

@@ -13,13 +13,14 @@ from harness.events import EventHandler, RunFinished
 from harness.history import HistoryRecorder
 from harness.history_settings import HistorySettings
 from harness.history_store import HistoryStore
-from harness.models import Check, Status, SuiteResult, Verdict
+from harness.models import Check, RunResult, Status, SuiteResult, Verdict
 from harness.redaction import Redactor
+from harness.reporters.trend_charts import axis_ends, render_trend_chart, run_moments
 from harness.reporters.trend_page import render_trend_page
 from harness.run_record import CheckRecord, RunRecord, SuiteRecord
 from harness.trend_writer import TrendPageWriter, trend_sections, write_trend_page
-from harness.trends import TargetTrend, report_href, target_trend, trend_charts
-from tests.history.runs import TARGET, accessibility, full_run, performance, record, run
+from harness.trends import TargetTrend, plain_label, report_href, target_trend, trend_charts
+from tests.history.runs import TARGET, a11y_finding, accessibility, full_run, performance, record, run
 
 HOSTILE = '<script>alert("x")</script>'
 
@@ -76,9 +77,9 @@ def test_a_suite_that_did_not_run_is_a_gap_never_a_zero(tmp_path: Path) -> None:
     _, p95 = _chart(runs, "performance", "p95_ms")
     assert p95 == (300, 412, 300)
     html = _page([target_trend(TARGET, runs, tmp_path)])
-    assert "no value in 1 of 3 runs" in html and ">not run</td>" in html
+    assert "not run in 1 of 3 runs" in html and ">not run</td>" in html
     # The accessibility line is broken at the gap: two single points, no line drawn through a zero.
-    accessibility_svg = html.split("Accessibility: by impact")[0].rsplit("<figure", 1)[1]
+    accessibility_svg = html.split("Accessibility: violations by impact")[0].rsplit("<figure", 1)[1]
     assert "polyline" not in accessibility_svg.split("</svg>")[0]
 
 
@@ -93,13 +94,13 @@ def test_headline_keys_group_by_prefix_and_unit_and_a_family_is_drawn_whole() ->
     )
     runs = [record(run(run_id, {"accessibility": audited, "performance": performance()})) for run_id in _ids(2)]
     charts = {(chart.suite, chart.title): chart for chart in trend_charts(runs)}
-    impact = charts[("accessibility", "by impact")]
+    impact = charts[("accessibility", "violations by impact")]
     # The suite declares critical and serious; the family's other recorded member comes with them.
     assert [series.label for series in impact.series] == ["critical", "serious", "minor"]
     assert [series.values for series in impact.series] == [(1, 1), (2, 2), (4, 4)]
-    errors = charts[("performance", "errors")]
+    errors = charts[("performance", "failed requests")]
     assert errors.ratio and errors.unit == "%"
-    assert charts[("performance", "p95 ms")].unit == "ms"
+    assert charts[("performance", "95th percentile response time")].unit == "ms"
 
 
 def test_invalidated_and_interrupted_runs_are_marked(tmp_path: Path) -> None:
@@ -263,3 +264,63 @@ def test_a_check_that_could_not_measure_shows_its_status_not_a_number(tmp_path: 
     runs = [record(run(run_id, {"performance": broken if n else performance()})) for n, run_id in enumerate(_ids(2))]
     _, p95 = _chart(runs, "performance", "p95_ms")
     assert p95 == (300, "error")
+
+
+def _started(result: RunResult, started_at: str) -> RunRecord:
+    return record(dataclasses.replace(result, started_at=started_at))
+
+
+def test_times_are_as_precise_as_needed_to_tell_runs_apart() -> None:
+    first, second, third = _ids(3)
+    same_minute = [
+        _started(run(first, {"performance": performance()}), "2026-12-05T09:05:07Z"),
+        _started(run(second, {"performance": performance()}), "2026-12-05T09:05:41Z"),
+    ]
+    assert run_moments(same_minute) == ["5 Dec 2026 09:05:07", "5 Dec 2026 09:05:41"]
+    assert axis_ends(*same_minute) == ("5 Dec 09:05:07", "09:05:41")
+    nightly = [*same_minute[:1], _started(run(third, {"performance": performance()}), "2026-12-09T02:00:00Z")]
+    assert run_moments(nightly) == ["5 Dec 2026 09:05", "9 Dec 2026 02:00"]
+    assert axis_ends(*nightly) == ("5 Dec", "9 Dec")
+    new_year = [nightly[0], _started(run(third, {"performance": performance()}), "2027-01-02T02:00:00Z")]
+    assert axis_ends(*new_year) == ("5 Dec 2026", "2 Jan 2027")
+
+
+def test_charts_use_plain_words_and_never_repeat_the_unit(tmp_path: Path) -> None:
+    runs = [record(full_run(run_id)) for run_id in _ids(2)]
+    html = _page([target_trend(TARGET, runs, tmp_path)])
+    titles = [part.split("</strong>")[0] for part in html.split("<figcaption><strong>")[1:]]
+    assert "Performance: 95th percentile response time (ms)" in titles
+    assert "Performance: requests per second" in titles and "Performance: failed requests (%)" in titles
+    assert "Accessibility: violations by impact" in titles
+    assert not any(title.endswith("ms (ms)") for title in titles)
+    assert plain_label("queue_ms", "queue ms", "ms") == "queue" and plain_label("x", "lbl", "") == "lbl"
+
+
+def test_counts_get_whole_number_ticks() -> None:
+    runs = [record(run(run_id, {"accessibility": accessibility([a11y_finding("image-alt")])})) for run_id in _ids(2)]
+    chart = next(chart for chart in trend_charts(runs) if chart.title == "violations by impact")
+    svg = render_trend_chart(chart, runs, "Accessibility")
+    ticks = [part.split("<")[0] for part in svg.split('text-anchor="end">')[1:-1]]
+    assert ticks == ["0", "1", "2"]
+
+
+def test_markers_with_the_same_value_are_set_side_by_side(tmp_path: Path) -> None:
+    audited = dataclasses.replace(accessibility(), metrics={"by_impact": {"critical": 0, "serious": 0, "minor": 0}})
+    runs = [record(run(run_id, {"accessibility": audited})) for run_id in _ids(2)]
+    chart = next(chart for chart in trend_charts(runs) if chart.title == "violations by impact")
+    svg = render_trend_chart(chart, runs, "Accessibility").split("</svg>")[0]
+    circle_x = float(svg.split('<circle class="dot s0" cx="')[1].split('"')[0])
+    square_x = float(svg.split('<rect class="dot s1" x="')[1].split('"')[0]) + 4
+    triangle_x = float(svg.split('<polygon class="dot s2" points="')[1].split(",")[0])
+    assert circle_x < square_x < triangle_x
+
+
+def test_runs_without_a_value_are_dotted_lines_named_in_the_legend(tmp_path: Path) -> None:
+    first, second, third = _ids(3)
+    runs = [record(full_run(first)), record(run(second, {"performance": performance()})), record(full_run(third))]
+    html = _page([target_trend(TARGET, runs, tmp_path)])
+    figure = html.split("Accessibility: violations by impact")[0].rsplit("<figure", 1)[1]
+    assert figure.count('<line class="gap"') == 1  # the run without accessibility, in the plot
+    assert "</svg> not run</li>" in html.split("Accessibility: violations by impact")[1].split("</figure>")[0]
+    performance_figure = html.split("Performance: 95th percentile")[0].rsplit("<figure", 1)[1]
+    assert 'class="gap"' not in performance_figure

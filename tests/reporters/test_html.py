@@ -536,7 +536,8 @@ def test_golive_own_accessibility_suite_passes_the_report(tmp_path: Path) -> Non
 def test_changes_since_the_previous_run_are_shown() -> None:
     html = render_html(sample_run(with_comparison=True))
     assert 'id="since"' in html
-    assert "1 new finding(s), 1 resolved" in html
+    assert "1 new finding(s), 1 resolved, 2 unchanged, 3 not compared" in html
+    assert "security not run in this run: 3 finding(s)" in html
     assert "accessibility: region on http://127.0.0.1:8000/" in html
     assert "1240" in html
     assert 'id="since"' not in render_html(sample_run())

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from suites.security.openapi import OpenApiError, get_example_paths, read_definition
+from harness.openapi import OpenApiError, get_example_paths, read_definition
 
 OPENAPI_3: dict[str, Any] = {
     "openapi": "3.0.3",

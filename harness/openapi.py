@@ -3,6 +3,8 @@
 One definition drives both the scan and the load test: the paths returned here are requests that can be sent as
 they are (every path parameter filled from an example), so Wapiti can start from them and the load test can use
 them as its paths. Operations that cannot be filled in are listed as skipped, never guessed.
+
+The definition is configured once, as `security.openapi`; any suite reads it through `configured_definition`.
 """
 
 from __future__ import annotations
@@ -12,8 +14,11 @@ import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode, urlsplit
+
+if TYPE_CHECKING:
+    from harness.settings import GoliveConfig
 
 FETCH_TIMEOUT = 30.0
 # Largest definition read: far beyond any real one, small enough that a wrong URL cannot fill memory.
@@ -127,3 +132,10 @@ def get_example_paths(definition: Mapping[str, Any]) -> ExamplePaths:
         else:
             result.paths.append(base + concrete)
     return result
+
+
+def configured_definition(config: GoliveConfig) -> str:
+    """The run's OpenAPI definition (`security.openapi`), or "" when none is configured or security is not installed."""
+    section = getattr(config, "security", None)
+    value = getattr(section, "openapi", "") if section is not None else ""
+    return value if isinstance(value, str) else ""
