@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from harness.config_errors import describe_validation_error
 from harness.errors import ConfigError
+from harness.redaction import Redactor
 from harness.registry import default_suites, full_config_model, loadable_suites, suite_names
 from harness.settings import GoliveConfig
 
@@ -210,8 +211,8 @@ def _collect_literal_secrets(raw: Mapping[str, Any], secrets: set[str]) -> None:
         value: Any = raw
         for part in key_path:
             value = value.get(part) if isinstance(value, Mapping) else None
-        if isinstance(value, str) and value:
-            secrets.add(value)
+        if isinstance(value, str | int | float) and not isinstance(value, bool) and str(value):
+            secrets.add(str(value))
     history = raw.get("history")
     if isinstance(history, Mapping) and isinstance(history.get("url"), str):
         # A history database password written literally in the file (rather than as ${VAR}) is a secret too.
@@ -288,7 +289,9 @@ def load_config(
     try:
         config = model.model_validate(raw)
     except ValidationError as error:
-        raise ConfigError(describe_validation_error(error, described_sources, model)) from None
+        # A bad value is quoted back to the user, and it may be a secret (an API key given as a number).
+        message = describe_validation_error(error, described_sources, model)
+        raise ConfigError(Redactor(secrets).text(message)) from None
     known = suite_names()
     problems = [f"suites: unknown suite {name!r}" for name in config.suites if name not in known]
     problems += [

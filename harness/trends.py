@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from harness.comparison import NOT_RUN, suite_state
+from harness.metric_names import PLAIN_NAMES, UNITS
 from harness.run_record import RunRecord, SuiteRecord
 
 # Runs per target on the page: two months of nightly runs, still readable as marks and lines.
@@ -24,24 +25,10 @@ REPORT_FILE = "report.html"
 NOT_MEASURED = "not measured"
 # Run ids golive writes (20261126T101500Z-3f2a); anything else (from a shared database) is never made a path.
 _SAFE_RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-# Unit suffixes that put undotted keys of one suite into one chart.
-_UNITS = (("_ms", "ms"), ("_s", "s"), ("_pct", "%"))
-# Plain words for the metric keys of DESIGN.md's result.json, for readers who do not know "p95" or "rps";
-# a key not listed keeps the short label its suite gave it.
-_PLAIN_NAMES = {
-    "p50_ms": "median response time",
-    "p90_ms": "90th percentile response time",
-    "p95_ms": "95th percentile response time",
-    "p99_ms": "99th percentile response time",
-    "max_ms": "slowest response",
-    "rps": "requests per second",
-    "error_ratio": "failed requests",
-    "success_ratio": "success rate",
-    "pages_audited": "pages audited",
-    "urls_scanned": "URLs scanned",
-    "by_impact": "violations by impact",
-    "findings_by_severity": "findings by severity",
-}
+# Unit suffixes put undotted keys of one suite into one chart; a key without plain words (metric_names) keeps
+# the short label its suite gave it.
+_UNITS = UNITS
+_PLAIN_NAMES = PLAIN_NAMES
 
 # A point of a series: a number, or why there is none ("not run", "error", "not measured").
 Value = float | str

@@ -23,20 +23,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.auth.app import running_app
+from tests.auth.app import AUTH_CONFIG, running_app
 
 PASSWORD = "bench-Pw-2210"
 TARGET_SECONDS = 20.0
-CONFIG = """
-[auth]
-steps = [
-  { goto = "/login/" },
-  { fill = "#username", value = "${APP_USER}" },
-  { fill = "#password", value = "${APP_PASSWORD}" },
-  { click = "#sign-in" },
-]
-check = { url = "/account/", expect_text = "Your account" }
-logout = ["/session/end/*"]
+CONFIG = (
+    AUTH_CONFIG
+    + """
 
 [performance]
 paths = ["/account/"]
@@ -52,6 +45,7 @@ required = false
 launch = "never"
 api_url = "http://127.0.0.1:9"
 """
+)
 
 
 def _golive(folder: Path, url: str, password: str) -> tuple[int, float]:

@@ -13,6 +13,7 @@ from functools import cache
 from importlib import resources
 
 from harness.golive_list import golive_list_for
+from harness.metric_names import metric_in_words
 from harness.models import Reason, RunResult, Severity, Status, SuiteResult, Verdict
 from harness.reporters import golive_checklist
 from harness.reporters.html_common import esc, label_for, severity_word, status_badge, table
@@ -173,6 +174,13 @@ def _reason(reason: Reason) -> str:
     return f"{tag}{esc(reason.message)}"
 
 
+def _number(value: object) -> object:
+    """A measurement as a reader writes it: 332.0 is 332, 0.123456 is 0.1235."""
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return value
+
+
 def _comparison(result: RunResult) -> str:
     """What changed since the previous run of the same target: the nightly reader's first question."""
     comparison = result.comparison
@@ -198,7 +206,12 @@ def _comparison(result: RunResult) -> str:
     changes = comparison.get("metric_changes") or []
     if changes:
         rows = [
-            [esc(label_for(change["suite"])), esc(change["metric"]), esc(change["before"]), esc(change["after"])]
+            [
+                esc(label_for(change["suite"])),
+                esc(metric_in_words(change["metric"])),
+                esc(_number(change["before"])),
+                esc(_number(change["after"])),
+            ]
             for change in changes
         ]
         parts.append(

@@ -64,6 +64,8 @@ class AuditOptions:
     max_tab_presses: int = 150
     # The login page (auth.login_url): a page that ends there is not audited as the page it was asked as.
     login_url: str = ""
+    # Secret values (longest first) masked in the page while its screenshot is taken.
+    masked: tuple[str, ...] = ()
 
     def axe_options(self) -> dict[str, Any]:
         """The options object handed to ``axe.run``."""
@@ -222,7 +224,7 @@ async def inspect(page: Page, record: PageRecord, options: AuditOptions, keyboar
     screenshot = None
     if violations and options.screenshots:
         started = time.monotonic()
-        screenshot = await outlined_screenshot(page, [*result.get("violations", []), *own])
+        screenshot = await outlined_screenshot(page, [*result.get("violations", []), *own], options.masked)
         timing["screenshot_ms"] = round((time.monotonic() - started) * 1000, 1)
     links: tuple[str, ...] = ()
     if options.collect_links:

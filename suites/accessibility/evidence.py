@@ -12,6 +12,7 @@ import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from suites.accessibility.masking import mask_secrets, unmask_secrets
 from suites.accessibility.scripts import script
 
 if TYPE_CHECKING:
@@ -73,8 +74,12 @@ def screenshot_band(layout: dict[str, Any], viewport: tuple[int, int]) -> Screen
     return ScreenshotBand(top, width, height, in_view)
 
 
-async def outlined_screenshot(page: Page, violations: list[dict[str, Any]]) -> bytes | None:
+async def outlined_screenshot(
+    page: Page, violations: list[dict[str, Any]], secrets: tuple[str, ...] = ()
+) -> bytes | None:
     """A JPEG of the page with each violating element boxed and labelled with its rule; None if it failed.
+
+    `secrets` shown in the page are masked for the capture (see masking); if they cannot be, there is no capture.
 
     The capture goes straight to the DevTools protocol: it costs about half of what Playwright's own screenshot
     does (no waiting for fonts and animations, no second layout), and it covers the band with outlines only.
@@ -82,6 +87,8 @@ async def outlined_screenshot(page: Page, violations: list[dict[str, Any]]) -> b
     from playwright.async_api import Error as PlaywrightError
 
     try:
+        # Masked before the layout is measured: the masked text may take less room than the secret.
+        await mask_secrets(page, secrets)
         layout = await page.evaluate(script("outline"), [outline_targets(violations), OVERLAY_ID, MAX_OUTLINES])
         size = page.viewport_size
         band = screenshot_band(layout, (size["width"], size["height"]) if size else (1280, 720))
@@ -105,4 +112,5 @@ async def outlined_screenshot(page: Page, violations: list[dict[str, Any]]) -> b
     # A journey goes on in this tab: its next audit must not see the overlay. A tab that is gone needs nothing.
     with contextlib.suppress(PlaywrightError):
         await page.evaluate(REMOVE_JS, OVERLAY_ID)
+        await unmask_secrets(page)
     return data

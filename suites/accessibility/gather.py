@@ -11,6 +11,7 @@ import contextlib
 import json
 from pathlib import Path
 
+from harness.auth.signin import session_from_state_file
 from harness.suite import GatherContext, GatherError
 from suites.accessibility.axe_script import locate_axe_script
 from suites.accessibility.browser import choose_executable, playwright_chromium_path
@@ -46,7 +47,10 @@ def gather(context: GatherContext) -> None:
     settings = context.settings_as(AccessibilitySettings, "accessibility")
     axe = locate_axe_script(settings.axe_script)
     # golive's own sign-in (auth) gives the session unless this suite names a storage state of its own.
-    storage_state = storage_state_path(settings.storage_state) or context.target.storage_state
+    own_state = storage_state_path(settings.storage_state)
+    if own_state is not None:  # its cookies are secrets like the session's: masked in files and screenshots
+        context.redactor.add(session_from_state_file(own_state, context.target).secret_values)
+    storage_state = own_state or context.target.storage_state
     plan = Plan(settings, context.target, context.progress)
     results = Results(settings, context.target, axe, context.write_json, context.artifact_dir, context.progress)
     try:
@@ -85,7 +89,7 @@ async def _run_browser(context: GatherContext, plan: Plan, results: Results, sto
             if plan.settings.sitemap:
                 await plan.add_sitemap_pages(session.context)
             plan.apply_shard()
-            await Scheduler(plan, results, session).run()
+            await Scheduler(plan, results, session, context.redactor.values).run()
         finally:
             await session.close()
     finally:

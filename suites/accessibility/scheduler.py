@@ -25,8 +25,8 @@ CRASHED = "the browser crashed while auditing this page"
 Running = dict[asyncio.Task[list[PageAudit]], Work]
 
 
-def audit_options(plan: Plan) -> AuditOptions:
-    """The per-page audit options from the config."""
+def audit_options(plan: Plan, masked: tuple[str, ...] = ()) -> AuditOptions:
+    """The per-page audit options from the config; `masked` are the secrets hidden in screenshots."""
     settings = plan.settings
     return AuditOptions(
         tags=tuple(settings.tags),
@@ -39,17 +39,18 @@ def audit_options(plan: Plan) -> AuditOptions:
         checks=tuple(settings.checks),
         max_tab_presses=settings.max_tab_presses,
         login_url=plan.target.login_url,
+        masked=masked,
     )
 
 
 class Scheduler:
     """Runs the plan's work in tabs and hands each finished page or journey to the results."""
 
-    def __init__(self, plan: Plan, results: Results, session: BrowserSession) -> None:
+    def __init__(self, plan: Plan, results: Results, session: BrowserSession, masked: tuple[str, ...] = ()) -> None:
         self.plan = plan
         self.results = results
         self.session = session
-        self.options = audit_options(plan)
+        self.options = audit_options(plan, masked)
         # Work that was open when Chromium died: retried alone, and blamed if the browser dies again.
         self.suspects: set[Work] = set()
 

@@ -31,10 +31,14 @@ class ZapError(Exception):
 
 
 def start_hint(settings: ZapSettings) -> str:
-    """How to start a ZAP daemon that golive can reach at `security.zap.api_url` (the key is never shown)."""
+    """How to start a ZAP daemon that golive can reach at `security.zap.api_url` (the key is never shown).
+
+    The port is published on the loopback interface only: ZAP's API drives a scanner and a proxy, and must not
+    be open to the network the machine is on.
+    """
     port = urlsplit(settings.api_url).port or 8090
     return (
-        f"start it with `docker run -p {port}:{port} {settings.docker_image} zap.sh -daemon -host 0.0.0.0 "
+        f"start it with `docker run -p 127.0.0.1:{port}:{port} {settings.docker_image} zap.sh -daemon -host 0.0.0.0 "
         f"-port {port} -config api.addrs.addr.name=.* -config api.addrs.addr.regex=true "
         f"-config api.key=$ZAP_API_KEY`"
     )

@@ -36,6 +36,19 @@ SECURITY_HEADERS = {
 ACCOUNT_TITLE = "Your account"
 # Links and buttons big enough to hit (WCAG 2.2 target size), so the pages audit clean.
 STYLE = "a, button { display: inline-block; min-height: 44px; min-width: 44px; padding: 8px; }"
+# The [auth] section that signs in to this app with ${APP_USER} and ${APP_PASSWORD}.
+AUTH_CONFIG = """
+[auth]
+login_url = "/login/"
+steps = [
+  { goto = "/login/" },
+  { fill = "#username", value = "${APP_USER}" },
+  { fill = "#password", value = "${APP_PASSWORD}" },
+  { click = "#sign-in" },
+]
+check = { url = "/account/", expect_text = "Your account" }
+logout = ["/session/end/*"]
+"""
 HOME_LINKS = "<ul><li><a href='/account/'>Your account</a></li><li><a href='/session/end/'>Sign out</a></li></ul>"
 
 

@@ -13,23 +13,15 @@ from typing import Any
 
 import pytest
 
-from tests.auth.app import ACCOUNT_TITLE, LoginApp, running_app
+from tests.auth.app import ACCOUNT_TITLE, AUTH_CONFIG, LoginApp, running_app
 from tests.security.zap_stub import STUB_KEY, ZapStubState, zap_stub
 from tests.support import REPO_ROOT, run_golive
 
 pytestmark = pytest.mark.integration
 PASSWORD = "canary-Pw-8830-plover"
-CONFIG = """
-[auth]
-login_url = "/login/"
-steps = [
-  { goto = "/login/" },
-  { fill = "#username", value = "${APP_USER}" },
-  { fill = "#password", value = "${APP_PASSWORD}" },
-  { click = "#sign-in" },
-]
-check = { url = "/account/", expect_text = "Your account" }
-logout = ["/session/end/*"]
+CONFIG = (
+    AUTH_CONFIG
+    + """
 
 [performance]
 paths = ["/account/", "/account/orders/", "/session/end/"]
@@ -46,6 +38,7 @@ api_key = "${ZAP_API_KEY}"
 launch = "never"
 poll_interval = 0.02
 """
+)
 
 
 @pytest.fixture

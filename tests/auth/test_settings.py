@@ -13,19 +13,9 @@ from harness.errors import ConfigError
 from harness.models import Check, Status, SuiteResult
 from harness.redaction import Redactor
 from harness.target import Target
+from tests.auth.app import AUTH_CONFIG
 
-STEPS = """
-[auth]
-login_url = "/login/"
-steps = [
-  { goto = "/login/" },
-  { fill = "#username", value = "${APP_USER}" },
-  { fill = "#password", value = "${APP_PASSWORD}" },
-  { click = "#sign-in" },
-]
-check = { url = "/account/", expect_text = "Your account" }
-logout = ["/session/end/*"]
-"""
+STEPS = AUTH_CONFIG
 ENV = {"APP_USER": "ada", "APP_PASSWORD": "canary-secret-42"}
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from harness.metric_names import metric_in_words
 from harness.models import Check, Finding, Reason, RunResult, Severity, Status, SuiteResult, Verdict, skipped_suite
 from harness.reporters.html import render_html
 from suites.accessibility.report import accessibility_blocks
@@ -555,3 +556,10 @@ def test_screenshots_of_failing_pages_are_linked_relative_to_the_run_folder() ->
     assert '<a href="artifacts/accessibility/pages/002-start.jpeg">View /start</a>' in html
     assert 'href="../../etc/passwd"' not in html
     assert 'href="javascript' not in html
+
+
+def test_changed_measurements_are_named_in_words_with_their_unit() -> None:
+    html = render_html(sample_run(with_comparison=True))
+    assert "95th percentile response time (ms)" in html
+    assert metric_in_words("scan_duration_s") == "scan duration (s)"
+    assert metric_in_words("requests") == "requests"
