@@ -17,6 +17,7 @@ from harness.tls_trust import untrusted_reason
 from suites.accessibility.axe_script import locate_axe_script
 from suites.accessibility.browser import choose_executable, playwright_chromium_path
 from suites.accessibility.browser_session import BrowserSession
+from suites.accessibility.causes import chromium_did_not_start
 from suites.accessibility.planning import Plan
 from suites.accessibility.results import Results
 from suites.accessibility.scheduler import Scheduler
@@ -59,6 +60,9 @@ def gather(context: GatherContext) -> None:
     results = Results(settings, context.target, axe, context.write_json, context.artifact_dir, context.progress)
     try:
         asyncio.run(_run_browser(context, plan, results, storage_state))
+    except GatherError as error:
+        results.stopped = str(error)  # the cause, for the pages the run never reached
+        raise
     finally:
         results.save(plan)
     results.require_an_audit()
@@ -72,13 +76,20 @@ async def _run_browser(context: GatherContext, plan: Plan, results: Results, sto
         manager = await async_playwright().start()
     except PlaywrightError as error:
         raise GatherError(f"Playwright could not start: {str(error).strip().splitlines()[0]}") from None
+    configured = context.config.browser.executable
     try:
-        executable = choose_executable(context.config.browser.executable, playwright_chromium_path(manager))
+        try:
+            executable = choose_executable(configured, playwright_chromium_path(manager))
+        except GatherError as error:
+            raise GatherError(chromium_did_not_start(configured, error)) from None
         session = BrowserSession(
             manager, executable, results.axe, plan.target, plan.settings.page_timeout, storage_state=storage_state
         )
         try:
-            await session.start()
+            try:
+                await session.start()
+            except GatherError as error:
+                raise GatherError(chromium_did_not_start(configured, error)) from None
             results.browser = {"executable": executable, "version": session.version}
             if plan.settings.sitemap:
                 await plan.add_sitemap_pages(session.context)
