@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from harness.errors import GatherError
+from harness.tls_trust import pinned_key
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser as AsyncBrowser
@@ -72,14 +74,24 @@ def launch_chromium(playwright: Playwright, executable: str) -> Browser:
         raise GatherError(_launch_failure(executable, error)) from None
 
 
-async def launch_chromium_async(playwright: AsyncPlaywright, executable: str) -> AsyncBrowser:
+async def launch_chromium_async(
+    playwright: AsyncPlaywright, executable: str, extra_args: Sequence[str] = ()
+) -> AsyncBrowser:
     """Launch headless Chromium (async API, as the audit uses); raise GatherError if it fails."""
     from playwright.async_api import Error as PlaywrightError
 
     try:
-        return await playwright.chromium.launch(executable_path=executable, headless=True, args=list(LAUNCH_ARGS))
+        args = [*LAUNCH_ARGS, *extra_args]
+        return await playwright.chromium.launch(executable_path=executable, headless=True, args=args)
     except PlaywrightError as error:
         raise GatherError(_launch_failure(executable, error)) from None
+
+
+def trust_args(url: str, ca_file: str) -> list[str]:
+    """Chromium flags that trust the certificate of `url` when it verified against `ca_file` (target.ca_file):
+    Chromium reads only the system's CAs, so that certificate's public key is pinned; other sites are unaffected."""
+    pin = pinned_key(url, ca_file)
+    return [f"--ignore-certificate-errors-spki-list={pin}"] if pin else []
 
 
 def _launch_failure(executable: str, error: Exception) -> str:

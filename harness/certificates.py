@@ -61,3 +61,21 @@ def certificate_validity(der: bytes) -> tuple[dt.datetime, dt.datetime]:
     first_tag, first_start, first_end = _element(der, start)
     second_tag, second_start, second_end = _element(der, first_end)
     return _time(first_tag, der[first_start:first_end]), _time(second_tag, der[second_start:second_end])
+
+
+def certificate_public_key_info(der: bytes) -> bytes:
+    """The subjectPublicKeyInfo of an X.509 certificate in DER form, whole (tag and length included), as pinned."""
+    _, certificate, _ = _element(der, 0)
+    tag, position, tbs_end = _element(der, certificate)
+    if tag != 0x30:
+        raise CertificateParseError("no tbsCertificate in certificate")
+    tag, _, end = _element(der, position)
+    if tag == 0xA0:  # the optional explicit version comes first
+        position = end
+    # serialNumber, signature algorithm, issuer, validity, subject, then subjectPublicKeyInfo.
+    for _ in range(5):
+        _, _, position = _element(der, position)
+    tag, _, end = _element(der, position)
+    if tag != 0x30 or end > tbs_end:
+        raise CertificateParseError("no subjectPublicKeyInfo in certificate")
+    return der[position:end]

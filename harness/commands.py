@@ -26,7 +26,7 @@ from harness.notify import Notifier
 from harness.redaction import Redactor
 from harness.registry import SuiteLoadError, default_suites, get_suite
 from harness.reporters import ReportWriter
-from harness.rundir import check_writable
+from harness.rundir import check_writable, no_room
 from harness.settings import GoliveConfig
 from harness.suite_index import installed_commands
 from harness.target import Target
@@ -55,8 +55,10 @@ def _load(
 
 
 def suite_problems(config: GoliveConfig, chosen: tuple[str, ...]) -> list[str]:
-    """What in the chosen suites' settings would stop them (files that do not exist), before anything runs."""
-    problems = []
+    """What in the target's and the chosen suites' settings would stop them (files that do not exist), before
+    anything runs."""
+    ca_file = config.target.ca_file
+    problems = [f"target.ca_file: no such file {ca_file!r}"] if ca_file and not Path(ca_file).is_file() else []
     for name in chosen:
         try:
             problems += get_suite(name).config_problems(getattr(config, name, None))
@@ -102,7 +104,17 @@ def _run_plan(plan: RunPlan, label: str | None = None) -> int:
     trends = TrendPageWriter(plan.config.history, plan.out_dir, redactor)
     handlers: list[EventHandler] = [ReportWriter(redactor), history, trends, StepSummary()]
     emit = Emitter([*handlers, Console(redactor=redactor), Notifier(plan.config.notify.webhook, redactor)])
-    result = execute_run(plan, emit, redactor)
+    try:
+        result = execute_run(plan, emit, redactor)
+    except OSError as error:
+        full = no_room(error)
+        if full is None:
+            raise
+        # Without all of its result and reports the run cannot be shown as it was: no verdict is given.
+        raise UsageError(
+            f"cannot write to output folder {plan.out_dir}: {full}, so the run's results and reports are "
+            "incomplete; free some space or choose another with --out"
+        ) from None
     return exit_code_for(result)
 
 

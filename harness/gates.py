@@ -23,8 +23,12 @@ def count_gate(
     describe: Callable[[Sequence[T]], str],
     noun: tuple[str, str] = ("finding", "findings"),
     waived: int = 0,
+    qualifier: str = "open",
 ) -> Check:
-    """One check for `level`: its open items counted and described, judged by whether the level fails or warns."""
+    """One check for `level`: its open items counted and described, judged by whether the level fails or warns.
+
+    `qualifier` is the word before the level ("1 open high finding"); "" leaves it out ("4 serious violations").
+    """
     threshold: dict[str, int] | None
     if level in fail_on:
         status, threshold = (Status.FAIL if open_items else Status.PASS), {"fail": 0}
@@ -35,7 +39,8 @@ def count_gate(
     count = len(open_items)
     word = noun[0] if count == 1 else noun[1]
     if open_items:
-        message = f"{count} open {level} {word} ({describe(open_items)})"
+        counted = " ".join(part for part in (str(count), qualifier, level, word) if part)
+        message = f"{counted} ({describe(open_items)})"
         message += f" > {threshold[next(iter(threshold))]} allowed" if threshold else " (not gated)"
     else:
         message = f"no {level} {noun[1]}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import secrets
 from pathlib import Path
@@ -28,6 +29,19 @@ def check_writable(out: Path) -> str | None:
     except OSError as error:
         return error.strerror or str(error)
     return None
+
+
+# Errors that mean the output folder has no room left, whatever file was being written when it ran out.
+_NO_ROOM = {
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "no space left within the disk quota",
+    errno.EFBIG: "no space left within the file size limit",
+}
+
+
+def no_room(error: OSError) -> str | None:
+    """Why a write failed for lack of space, in a few words; None if it failed for another reason."""
+    return _NO_ROOM.get(error.errno) if error.errno is not None else None
 
 
 def create_run_dir(out: Path, run_id: str) -> Path:

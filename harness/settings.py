@@ -32,6 +32,8 @@ class TargetSettings(BaseModel):
     allowed_hosts: list[str] = Field(default_factory=list)
     headers: dict[str, str] = Field(default_factory=dict)
     cookies: dict[str, str] = Field(default_factory=dict)
+    # A PEM file of CA certificates every suite trusts besides the system's: a staging site with a private CA.
+    ca_file: str = ""
 
     @field_validator("url")
     @classmethod

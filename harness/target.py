@@ -27,7 +27,7 @@ class Target:
 
     After golive signed in, `session_cookies` (sent like `cookies`) and `storage_state` (a Playwright storage-state
     file for browsers) hold the session. `login_url` is the login page ("" when no sign-in is configured) and
-    `logout` the path patterns that nothing may request.
+    `logout` the path patterns that nothing may request. `ca_file` holds CAs to trust besides the system's.
     """
 
     url: str
@@ -38,6 +38,7 @@ class Target:
     storage_state: str | None = None
     login_url: str = ""
     logout: tuple[str, ...] = ()
+    ca_file: str = ""
 
     @property
     def host(self) -> str:
@@ -90,6 +91,7 @@ class Target:
             tuple(section.allowed_hosts),
             login_url=login_url,
             logout=tuple(auth.logout),
+            ca_file=section.ca_file,
         )
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import http.client
 import re
-import ssl
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -18,6 +17,7 @@ from harness import __version__
 from harness.auth.login_page import path_of
 from harness.auth.settings import AuthCheck
 from harness.target import Target
+from harness.tls_trust import client_context
 
 USER_AGENT = f"golive/{__version__} (session check)"
 MAX_REDIRECTS = 5
@@ -60,7 +60,7 @@ def _fetch(url: str, target: Target, timeout: float) -> Answer:
     connection: http.client.HTTPConnection
     if parts.scheme == "https":
         connection = http.client.HTTPSConnection(
-            parts.hostname or "", parts.port, timeout=timeout, context=ssl.create_default_context()
+            parts.hostname or "", parts.port, timeout=timeout, context=client_context(target.ca_file)
         )
     else:
         connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from harness.auth.login_page import PASSWORD_FIELDS_JS, path_of
 from harness.auth.settings import AuthSettings
-from harness.browser import choose_executable, launch_chromium_async, playwright_chromium_path
+from harness.browser import choose_executable, launch_chromium_async, playwright_chromium_path, trust_args
 from harness.browser_steps import BrowserStep, StepFailed, perform_step
 from harness.errors import GatherError
 from harness.target import Target
@@ -151,7 +151,7 @@ async def _sign_in(settings: AuthSettings, target: Target, executable: str, stat
     try:
         try:
             chosen = choose_executable(executable, playwright_chromium_path(manager))
-            browser = await launch_chromium_async(manager, chosen)
+            browser = await launch_chromium_async(manager, chosen, trust_args(target.url, target.ca_file))
         except GatherError as error:
             raise SignInFailed(f"could not start Chromium to sign in: {error}") from None
         try:

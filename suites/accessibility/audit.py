@@ -24,7 +24,7 @@ from suites.accessibility.scripts import script
 from suites.accessibility.urls import origin
 
 if TYPE_CHECKING:
-    from playwright.async_api import BrowserContext, Page
+    from playwright.async_api import BrowserContext, Page, Response
 
 # Every link on the page, resolved by the browser, for the same-origin crawl.
 LINKS_JS = "() => Array.from(document.querySelectorAll('a[href]'), (a) => a.href)"
@@ -155,15 +155,29 @@ async def _audit_in(page: Page, record: PageRecord, options: AuditOptions) -> Pa
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
     started = time.monotonic()
+    # Chromium refuses an error status with an empty body (ERR_HTTP_RESPONSE_CODE_FAILURE) and Playwright then
+    # returns no response: the status is taken from the main document's answer as it arrives.
+    answered: list[int] = []
+
+    def on_response(response: Response) -> None:
+        if response.frame == page.main_frame and response.request.is_navigation_request():
+            answered.append(response.status)
+
+    page.on("response", on_response)
     try:
         response = await page.goto(record.url, wait_until=options.wait_until, timeout=options.timeout_s * 1000)
     except PlaywrightTimeout:
+        # The reason names the setting once for every slow page (causes.py), so the page says only how long.
         message = f"did not load within {options.timeout_s:g}s"
         return PageAudit(dataclasses.replace(record, status=PageStatus.LOAD_ERROR, error=message))
     except PlaywrightError as error:
         if await browser_gone(page.context, error):
             raise BrowserLost(short_error(error)) from None
-        return PageAudit(dataclasses.replace(record, status=PageStatus.LOAD_ERROR, error=short_error(error)))
+        status = answered[-1] if answered else None
+        failed = dataclasses.replace(record, status=PageStatus.LOAD_ERROR, error=short_error(error), http_status=status)
+        return PageAudit(failed)
+    finally:
+        page.remove_listener("response", on_response)
     load_ms = round((time.monotonic() - started) * 1000, 1)
     final_url = page.url
     status = response.status if response is not None else None
@@ -172,8 +186,8 @@ async def _audit_in(page: Page, record: PageRecord, options: AuditOptions) -> Pa
         message = f"redirected to another origin ({final_url}); not audited"
         return PageAudit(dataclasses.replace(record, status=PageStatus.OFFSITE, error=message))
     if status is not None and status >= 400:
-        reason = response.status_text if response is not None and response.status_text else ""
-        message = f"HTTP {status}{' ' + reason if reason else ''}"
+        # The same words as an error status Chromium refused (net_errors), so both are named as one cause.
+        message = f"the page answered HTTP {status}"
         return PageAudit(dataclasses.replace(record, status=PageStatus.LOAD_ERROR, error=message))
     login = await landing_in_browser(page, record.url, options.login_url)
     if login is not None:

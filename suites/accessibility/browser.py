@@ -8,6 +8,7 @@ from harness.browser import (
     launch_chromium,
     launch_chromium_async,
     playwright_chromium_path,
+    trust_args,
 )
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "launch_chromium",
     "launch_chromium_async",
     "playwright_chromium_path",
+    "trust_args",
 ]

@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from asyncio import FIRST_COMPLETED
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from harness.suite import Target
+from harness.suite import GatherError, Target
 from suites.accessibility.audit import VIEWPORT, BrowserLost, short_error
 from suites.accessibility.axe_script import AxeScript
-from suites.accessibility.browser import launch_chromium_async
+from suites.accessibility.browser import launch_chromium_async, trust_args
 from suites.accessibility.urls import origin
 
 if TYPE_CHECKING:
@@ -56,6 +57,8 @@ class BrowserSession:
         # The browser starts with the first tab, so a run whose every page is reused never launches it.
         self._launching = asyncio.Lock()
         self.launched = False
+        # How a first launch that failed reads in the report (the caller knows what the user configured).
+        self.explain_launch_failure: Callable[[GatherError], str] = str
 
     @property
     def context(self) -> BrowserContext:
@@ -68,12 +71,16 @@ class BrowserSession:
         """Launch Chromium unless it was launched already (by this or another tab); GatherError if it will not."""
         async with self._launching:
             if not self.launched:
-                await self.start()
+                try:
+                    await self.start()
+                except GatherError as error:
+                    raise GatherError(self.explain_launch_failure(error)) from None
                 self.launched = True
 
     async def start(self) -> None:
         """Launch Chromium and prepare the context; raise GatherError if it will not start."""
-        self._browser = await launch_chromium_async(self._playwright, self.executable)
+        trust = trust_args(self._target.url, self._target.ca_file)
+        self._browser = await launch_chromium_async(self._playwright, self.executable, trust)
         self.version = self._browser.version
         # Bound to this browser: after a restart, the old one's late disconnect must not mark the new one gone.
         gone: asyncio.Future[None] = asyncio.get_running_loop().create_future()

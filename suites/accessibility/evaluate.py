@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from harness.artifacts import Artifacts
-from harness.models import Finding, SuiteResult
+from harness.models import Check, Finding, Status, SuiteResult
 from harness.suite import JudgeContext
 from harness.waivers import apply_waivers
 from suites.accessibility.artifacts import FAILED_STATUSES, INDEX, PageRecord, PageStatus
@@ -32,11 +32,11 @@ from suites.accessibility.judging import (
     impact_check,
     impact_of,
     journeys_check,
-    named_pages,
     own_check_coverage,
     pages_check,
     sitemap_check,
 )
+from suites.accessibility.net_errors import explain
 from suites.accessibility.rules import RULES as CHECK_RULES
 from suites.accessibility.settings import STANDARD_TAGS, AccessibilitySettings
 from suites.accessibility.urls import display_path
@@ -152,7 +152,7 @@ def _details(
                 "ended_on": _ended_elsewhere(record, base),
                 "status": record.status.value,
                 "http_status": record.http_status,
-                "error": record.error,
+                "error": explain(record.error, record.http_status).text if record.error else None,
                 "source": record.source,
                 "violations": {impact: counts.get(impact, 0) for impact in IMPACTS},
                 "needs_review": _axe_incomplete(page) + len(own_review(page.result)),
@@ -214,6 +214,20 @@ def _ended_elsewhere(record: PageRecord, base: str) -> str | None:
     return display_path(record.final_url, base)
 
 
+def nothing_audited(pages: list[PageResult], checks: list[Check], stopped: str | None) -> str | None:
+    """The suite's error when not one page was audited: the cause, said once.
+
+    When the run stopped (Chromium did not start) before some pages were reached, the error is what stopped it
+    (`stopped`, from the index; None when unknown, for the engine to report the gathering's own error). When
+    every page was tried and failed, it is the coverage check's own message, so the reasons say it once. A run
+    whose coverage checks all passed (journey states that all left the site) still gets an error: never a pass.
+    """
+    if any(page.record.status is PageStatus.NOT_AUDITED for page in pages):
+        return stopped
+    errors = [check.message for check in checks if check.status is Status.ERROR]
+    return errors[0] if errors else "no page or journey state was audited"
+
+
 def evaluate(artifacts: Artifacts, context: JudgeContext) -> SuiteResult:
     """Turn the saved audit into findings, checks and metrics, judged by `context.config` as it is now."""
     settings = context.settings_as(AccessibilitySettings, SUITE)
@@ -234,8 +248,9 @@ def evaluate(artifacts: Artifacts, context: JudgeContext) -> SuiteResult:
 
     audited = [page for page in pages if page.record.status is PageStatus.AUDITED]
     checks = [impact_check(impact, findings, settings, base, measured=bool(audited)) for impact in IMPACTS]
+    stopped = index.get("stopped") or None
     optional = [
-        pages_check(pages, base),
+        pages_check(pages, base, stopped),
         journeys_check(pages),
         *(own_check_coverage(name, pages, base) for name in settings.checks),
         sitemap_check(index.get("discovery") or {}),
@@ -243,10 +258,7 @@ def evaluate(artifacts: Artifacts, context: JudgeContext) -> SuiteResult:
     checks.extend(check for check in optional if check is not None)
 
     metrics = _metrics(index, pages, findings, review, settings)
-    error = None
-    if not audited:
-        failed = [page.record for page in pages if page.record.error]
-        error = "no page could be audited" + (f": {named_pages(failed, base)}" if failed else "")
+    error = None if audited else nothing_audited(pages, checks, stopped)
     notes = [*index.get("notes", []), *_standard_notes(index, settings), *waiver_notes]
     return SuiteResult(
         name=SUITE,

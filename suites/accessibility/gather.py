@@ -13,9 +13,11 @@ from pathlib import Path
 
 from harness.auth.signin import session_from_state_file
 from harness.suite import GatherContext, GatherError
+from harness.tls_trust import untrusted_reason
 from suites.accessibility.axe_script import locate_axe_script
 from suites.accessibility.browser import choose_executable, playwright_chromium_path
 from suites.accessibility.browser_session import BrowserSession
+from suites.accessibility.causes import chromium_did_not_start
 from suites.accessibility.planning import Plan, PlannedPage
 from suites.accessibility.results import Results
 from suites.accessibility.reuse import ReuseSetup, open_reuse
@@ -45,6 +47,10 @@ def storage_state_path(configured: str | None) -> str | None:
 
 def gather(context: GatherContext) -> None:
     """Audit the configured (and discovered) pages and journeys in Chromium; save results under artifacts."""
+    untrusted = untrusted_reason(context.target.url, context.target.ca_file)
+    if untrusted:
+        # Chromium would refuse every page; say why once rather than once per page.
+        raise GatherError(f"no page audited: {untrusted}")
     settings = context.settings_as(AccessibilitySettings, "accessibility")
     axe = locate_axe_script(settings.axe_script)
     # golive's own sign-in (auth) gives the session unless this suite names a storage state of its own.
@@ -56,6 +62,9 @@ def gather(context: GatherContext) -> None:
     results = Results(settings, context.target, axe, context.write_json, context.artifact_dir, context.progress)
     try:
         asyncio.run(_run_browser(context, plan, results, storage_state))
+    except GatherError as error:
+        results.stopped = str(error)  # the cause, for the pages the run never reached
+        raise
     finally:
         results.save(plan)
     results.require_an_audit()
@@ -69,11 +78,16 @@ async def _run_browser(context: GatherContext, plan: Plan, results: Results, sto
         manager = await async_playwright().start()
     except PlaywrightError as error:
         raise GatherError(f"Playwright could not start: {str(error).strip().splitlines()[0]}") from None
+    configured = context.config.browser.executable
     try:
-        executable = choose_executable(context.config.browser.executable, playwright_chromium_path(manager))
+        try:
+            executable = choose_executable(configured, playwright_chromium_path(manager))
+        except GatherError as error:
+            raise GatherError(chromium_did_not_start(configured, error)) from None
         session = BrowserSession(
             manager, executable, results.axe, plan.target, plan.settings.page_timeout, storage_state=storage_state
         )
+        session.explain_launch_failure = lambda error: chromium_did_not_start(configured, error)
         setup = ReuseSetup(
             plan.settings,
             plan.target,

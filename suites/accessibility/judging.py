@@ -7,16 +7,20 @@ could not be audited, one check per golive check saying where it ran, and the si
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from harness.models import Check, Finding, Status
+from harness.gates import count_gate
+from harness.models import Check, Finding, Status, worst_status
 from suites.accessibility.artifacts import FAILED_STATUSES, PageRecord, PageStatus
+from suites.accessibility.causes import all_not_reached, cause_of, grouped_causes, name_pages
 from suites.accessibility.findings import UNKNOWN_IMPACT, PageResult
 from suites.accessibility.settings import AccessibilitySettings
 from suites.accessibility.urls import display_path
 
 MAX_EXAMPLES = 4
-MAX_PAGES_NAMED = 5
+VIOLATION = ("violation", "violations")
 
 
 def impact_of(finding: Finding) -> str:
@@ -35,57 +39,68 @@ def gate_of(finding: Finding, settings: AccessibilitySettings) -> str | None:
     return "warn" if impact in settings.warn_on else None
 
 
+def _examples(findings: Sequence[Finding], base: str) -> str:
+    """The rules and pages of some violations: "image-alt x2 on /mixed, label on /mixed, +3 more"."""
+    groups = Counter((finding.rule, display_path(finding.url, base)) for finding in findings)
+    examples = [f"{rule}{f' x{count}' if count > 1 else ''} on {page}" for (rule, page), count in groups.items()]
+    more = len(examples) - MAX_EXAMPLES
+    return ", ".join(examples[:MAX_EXAMPLES]) + (f", +{more} more" if more > 0 else "")
+
+
 def impact_check(
     impact: str, findings: list[Finding], settings: AccessibilitySettings, base: str, measured: bool = True
 ) -> Check:
-    """Whether `impact`-level violations fail, warn or pass the run, naming the rules and pages involved.
+    """Whether `impact`-level violations fail, warn or pass the run, naming the rules, the pages and the limit.
 
-    With `measured` False (no page was audited) the check is an error: no violations found is not a pass.
+    "4 serious violations (color-contrast on /, ...) > 0 allowed", as every count gate says it; violations of a
+    rule in `rule_gate` are judged by that gate and named apart. With `measured` False (no page was audited)
+    the check is skipped: the suite's error says why, and no violations found is never a pass.
     """
+    check_id = f"impact_{impact}"
     if not measured:
-        return Check(f"impact_{impact}", Status.ERROR, f"{impact} violations not measured: no page was audited")
+        return Check(check_id, Status.SKIPPED, f"{impact} violations not measured: no page was audited")
     active = [finding for finding in findings if impact_of(finding) == impact and finding.waived is None]
     waived = sum(1 for finding in findings if impact_of(finding) == impact and finding.waived is not None)
-    threshold: dict[str, int] | None = None
-    if impact in settings.fail_on:
-        threshold = {"fail": 0}
-    elif impact in settings.warn_on:
-        threshold = {"warn": 0}
-    gates = [gate_of(finding, settings) for finding in active]
-    status = Status.FAIL if "fail" in gates else Status.WARN if "warn" in gates else Status.PASS
-    if active:
-        groups = Counter((finding.rule, display_path(finding.url, base)) for finding in active)
-        examples = [f"{rule}{f' x{count}' if count > 1 else ''} on {page}" for (rule, page), count in groups.items()]
-        shown = ", ".join(examples[:MAX_EXAMPLES]) + (
-            f", +{len(examples) - MAX_EXAMPLES} more" if len(examples) > MAX_EXAMPLES else ""
-        )
-        message = f"{len(active)} {impact} violation{'' if len(active) == 1 else 's'} ({shown})"
+    by_level = [finding for finding in active if finding.rule not in settings.rule_gate]
+    by_rule = [finding for finding in active if finding.rule in settings.rule_gate]
+    check = count_gate(
+        check_id,
+        impact,
+        by_level,
+        settings.fail_on,
+        settings.warn_on,
+        lambda items: _examples(items, base),
+        noun=VIOLATION,
+        qualifier="",
+    )
+    if not by_rule:
+        return replace(check, message=check.message + (f"; {waived} waived" if waived else ""))
+    gates = [gate_of(finding, settings) for finding in by_rule]
+    overrides = ", ".join(f"{rule} = {settings.rule_gate[rule]}" for rule in sorted({f.rule for f in by_rule}))
+    if by_level:
+        message = f"{check.message}; {len(by_rule)} more by rule_gate ({overrides})"
     else:
-        message = f"no {impact} violations"
-    if waived:
-        message += f"; {waived} waived"
-    ungated = gates.count(None)
-    if active and ungated == len(active):
-        message += " (not gated)"
-    elif ungated:
-        message += f" ({ungated} not gated)"
-    overridden = sorted({finding.rule for finding in active if finding.rule in settings.rule_gate})
-    if overridden:
-        message += "; rule_gate: " + ", ".join(f"{rule} = {settings.rule_gate[rule]}" for rule in overridden)
-    return Check(f"impact_{impact}", status, message, len(active), threshold)
+        word = VIOLATION[0] if len(by_rule) == 1 else VIOLATION[1]
+        limit = "> 0 allowed" if {"fail", "warn"} & set(gates) else "(not gated)"
+        message = f"{len(by_rule)} {impact} {word} ({_examples(by_rule, base)}) {limit} by rule_gate ({overrides})"
+    ruled = Status.FAIL if "fail" in gates else Status.WARN if "warn" in gates else Status.PASS
+    threshold = check.threshold or ({"fail": 0} if "fail" in gates else {"warn": 0} if "warn" in gates else None)
+    return Check(
+        check_id,
+        worst_status([check.status, ruled]),
+        message + (f"; {waived} waived" if waived else ""),
+        (check.measured or 0) + sum(1 for gate in gates if gate is not None),
+        threshold,
+    )
 
 
-def named_pages(pages: list[PageRecord], base: str) -> str:
-    """Up to MAX_PAGES_NAMED pages with their errors, then how many more."""
-    names = [f"{display_path(record.url, base)} ({record.error})" for record in pages[:MAX_PAGES_NAMED]]
-    more = len(pages) - MAX_PAGES_NAMED
-    return ", ".join(names) + (f", +{more} more" if more > 0 else "")
-
-
-def pages_check(pages: list[PageResult], base: str) -> Check | None:
+def pages_check(pages: list[PageResult], base: str, stopped: str | None = None) -> Check | None:
     """`error` if any page could not be audited, `warn` if one left the site, else `pass`.
 
-    Journey states are judged by `journeys_check`; a run (a shard) with journeys only has no pages check.
+    Pages that failed for one cause are named together: "3 of 5 pages could not be audited: connection refused
+    (/a, /b, /c)"; when the run stopped (`stopped`, what stopped it) before it reached any page, that cause is
+    the message. Journey states are judged by `journeys_check`; a run (a shard) with journeys only has no
+    pages check.
     """
     records = [page.record for page in pages if page.record.journey is None]
     if not records and any(page.record.journey is not None for page in pages):
@@ -93,13 +108,15 @@ def pages_check(pages: list[PageResult], base: str) -> Check | None:
     audited = sum(1 for record in records if record.status is PageStatus.AUDITED)
     failed = [record for record in records if record.status in FAILED_STATUSES]
     offsite = [record for record in records if record.status is PageStatus.OFFSITE]
+    if stopped and all_not_reached(records):
+        return Check("pages_loaded", Status.ERROR, stopped, 0)
     if failed:
-        message = f"{len(failed)} of {len(records)} pages could not be audited: {named_pages(failed, base)}"
+        message = f"{len(failed)} of {len(records)} pages could not be audited: {grouped_causes(failed, base)}"
         return Check("pages_loaded", Status.ERROR, message, audited)
     if offsite:
         message = (
             f"{len(offsite)} of {len(records)} pages redirected to another origin and were not audited: "
-            f"{named_pages(offsite, base)}"
+            f"{name_pages(offsite, base)}"
         )
         status = Status.WARN if audited else Status.ERROR
         return Check("pages_loaded", status, message, audited)
@@ -124,11 +141,17 @@ def journeys_check(pages: list[PageResult]) -> Check | None:
     states = sum(1 for page in pages if page.record.journey is not None and page.record.status is PageStatus.AUDITED)
     completed = len(journeys) - len(failed)
     if failed:
-        named = "; ".join(f"{name!r}: {record.error}" for name, record in failed.items())
+        named = "; ".join(f"{name!r}: {_said(record)}" for name, record in failed.items())
         message = f"{len(failed)} of {len(journeys)} journeys could not be walked to the end: {named}"
         return Check("journeys", Status.ERROR, message, completed)
     message = f"{len(journeys)} journey{'' if len(journeys) == 1 else 's'} walked; {states} states audited"
     return Check("journeys", Status.PASS, message, completed)
+
+
+def _said(record: PageRecord) -> str:
+    """A journey's error with Chromium's codes in words, and what to do about it."""
+    text, hint = cause_of(record)
+    return text + (f" — {hint}" if hint else "")
 
 
 def own_check_coverage(name: str, pages: list[PageResult], base: str) -> Check | None:
@@ -137,14 +160,15 @@ def own_check_coverage(name: str, pages: list[PageResult], base: str) -> Check |
     None when no audited page has a record of the check (the audit ran without it; a note says so).
     """
     ran: list[PageRecord] = []
-    failed: list[tuple[PageRecord, str]] = []
+    failed: list[PageRecord] = []
     partial = 0
     for page in pages:
         own = (page.result or {}).get("golive")
         if page.record.status is not PageStatus.AUDITED or not isinstance(own, dict):
             continue
         if name in own.get("errors", {}):
-            failed.append((page.record, str(own["errors"][name])))
+            # The page was audited; it is this check that could not run there, for this reason.
+            failed.append(replace(page.record, status=PageStatus.AUDIT_ERROR, error=str(own["errors"][name])))
         elif name in own.get("ran", []):
             ran.append(page.record)
             facts = (own.get("facts") or {}).get(name) or {}
@@ -153,10 +177,8 @@ def own_check_coverage(name: str, pages: list[PageResult], base: str) -> Check |
         return None
     what = "reflow at 320 CSS px" if name == "reflow" else "keyboard (Tab order, visible focus, traps)"
     if failed:
-        named = ", ".join(
-            f"{display_path(record.url, base)} ({error})" for record, error in failed[:MAX_PAGES_NAMED]
-        ) + (f", +{len(failed) - MAX_PAGES_NAMED} more" if len(failed) > MAX_PAGES_NAMED else "")
-        message = f"{what} could not be checked on {len(failed)} of {len(failed) + len(ran)} pages: {named}"
+        causes = grouped_causes(failed, base)
+        message = f"{what} could not be checked on {len(failed)} of {len(failed) + len(ran)} pages: {causes}"
         return Check(f"check_{name}", Status.ERROR, message, len(ran))
     message = f"{what} checked on {len(ran)} page{'' if len(ran) == 1 else 's'}"
     if partial:

@@ -151,20 +151,32 @@ class Plan:
             )
 
     def add_links(self, page: PlannedPage, links: tuple[str, ...]) -> None:
-        """Queue the same-origin links of an audited page, within the crawl's depth and page limits."""
+        """Queue the same-origin links of an audited page, within the crawl's depth and page limits; note (once)
+        each limit that left links unfollowed, so the report says where the crawl stopped and why."""
         crawl = self.settings.crawl
-        if page.depth >= crawl.max_depth:
-            return
         for link in links:
-            if self._crawled >= crawl.max_pages or self.pages_planned >= self.settings.max_pages:
-                return
             url = same_origin_page(link, self.target.url)
-            if url is None or not crawlable(url, crawl.include, crawl.exclude):
+            if url is None or not crawlable(url, crawl.include, crawl.exclude) or page_key(url) in self._seen:
                 continue
-            parts = urlsplit(url)
-            if parts.query and page_key(url) not in self._seen:
-                if self._variants[parts.path] >= MAX_QUERY_VARIANTS:
+            if page.depth >= crawl.max_depth:
+                self._note(f"the crawl stopped at accessibility.crawl.max_depth = {crawl.max_depth} links deep")
+                return
+            if self._crawled >= crawl.max_pages or self.pages_planned >= self.settings.max_pages:
+                limit = "crawl.max_pages" if self._crawled >= crawl.max_pages else "max_pages"
+                value = crawl.max_pages if self._crawled >= crawl.max_pages else self.settings.max_pages
+                self._note(f"the crawl stopped at accessibility.{limit} = {value}; more links were not followed")
+                return
+            path = urlsplit(url).path
+            if urlsplit(url).query:
+                if self._variants[path] >= MAX_QUERY_VARIANTS:
+                    self._note(
+                        f"only {MAX_QUERY_VARIANTS} query-string variants of each path are audited; more were found"
+                    )
                     continue
-                self._variants[parts.path] += 1
+                self._variants[path] += 1
             if self.add_page(url, display_path(url, self.target.url), "crawl", page.depth + 1):
                 self._crawled += 1
+
+    def _note(self, note: str) -> None:
+        if note not in self.facts.notes:
+            self.facts.notes.append(note)

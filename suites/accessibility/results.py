@@ -17,6 +17,8 @@ from harness.suite import GatherError, Target, write_atomic
 from suites.accessibility.artifacts import INDEX, INDEX_VERSION, PAGES_FOLDER, PageRecord, PageStatus, page_file_stem
 from suites.accessibility.audit import PageAudit
 from suites.accessibility.axe_script import AxeScript
+from suites.accessibility.causes import grouped_causes
+from suites.accessibility.net_errors import explain
 from suites.accessibility.planning import Plan, PlannedJourney, Work
 from suites.accessibility.settings import AccessibilitySettings, Journey
 from suites.accessibility.urls import display_path
@@ -47,6 +49,8 @@ class Results:
         self.restarts = 0
         self.axe_version: str | None = None
         self.browser: dict[str, str] = {}
+        # What stopped the gathering before every page was audited (Chromium did not start, kept crashing).
+        self.stopped: str | None = None
         self.started_at = utc_timestamp(dt.datetime.now(dt.UTC))
 
     def finish(self, work: Work, audits: list[PageAudit], plan: Plan) -> None:
@@ -67,7 +71,7 @@ class Results:
             outcome = f"{record.violations} violation{'' if record.violations == 1 else 's'}"
             outcome += ", unchanged: earlier audit reused" if record.reused else ""
         else:
-            outcome = f"{record.status.value.replace('_', ' ')}: {record.error}"
+            outcome = f"{record.status.value.replace('_', ' ')}: {explain(record.error or '', record.http_status).text}"
         where = display_path(record.url, self.target.url)
         self._progress(f"audited {self.pages_done}/{plan.pages_planned} pages: {where} ({outcome})")
 
@@ -128,6 +132,7 @@ class Results:
             "browser_restarts": self.restarts,
             "discovery": plan.facts.discovery,
             "notes": [*plan.facts.notes, *self._reuse_notes()],
+            "stopped": self.stopped,
             "pages": [record.to_dict() for _, record in ordered],
         }
 
@@ -153,11 +158,8 @@ class Results:
         """Fail closed: raise GatherError when not one page was audited."""
         if self.audited():
             return
-        reasons = "; ".join(
-            f"{display_path(record.url, self.target.url)}: {record.error}"
-            for _, record in sorted(self.done, key=lambda item: item[0])[:3]
-            if record.error
-        )
+        failed = [record for _, record in sorted(self.done, key=lambda item: item[0])]
+        reasons = grouped_causes(failed, self.target.url) if failed else ""
         raise GatherError(f"no page could be audited{': ' + reasons if reasons else ''}")
 
 

@@ -84,7 +84,8 @@ class AccessibilitySettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    pages: list[str] = Field(min_length=1)
+    # Empty is allowed when journeys or the sitemap give the audit something to visit (see _something_to_audit).
+    pages: list[str]
     sitemap: bool = False
     # Configured pages are always audited; sitemap and crawl pages are added until the run reaches this many.
     max_pages: int = Field(default=100, ge=1)
@@ -130,6 +131,16 @@ class AccessibilitySettings(BaseModel):
     @classmethod
     def _unique_checks(cls, value: list[CheckName]) -> list[CheckName]:
         return list(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _something_to_audit(self) -> AccessibilitySettings:
+        # The crawl starts from the pages, so without pages, journeys or the sitemap nothing would be audited.
+        if not self.pages and not self.journeys and not self.sitemap:
+            raise ValueError(
+                'nothing to audit: set accessibility.pages (e.g. ["/"]), add [[accessibility.journeys]], '
+                "or set accessibility.sitemap = true"
+            )
+        return self
 
     @model_validator(mode="after")
     def _shard_without_crawl(self) -> AccessibilitySettings:

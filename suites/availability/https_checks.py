@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from harness.models import Check, Status
+from harness.tls_trust import trust_hint
 from suites.availability.settings import CertificateSettings
 
 HTTPS_CHECKS = ("certificate_expiry", "certificate_chain", "https_redirect", "hsts")
@@ -45,7 +46,8 @@ def _chain(facts: Mapping[str, Any]) -> Check:
     if valid is True:
         return Check("certificate_chain", Status.PASS, "certificate chain verifies for the host name", True)
     if valid is False:
-        message = f"certificate is not trusted: {facts.get('error')}"
+        error = str(facts.get("error"))
+        message = f"certificate is not trusted: {error}; {trust_hint(error)}"
         return Check("certificate_chain", Status.FAIL, message, False)
     return Check("certificate_chain", Status.ERROR, f"certificate chain not checked: {facts.get('error')}")
 

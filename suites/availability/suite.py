@@ -56,7 +56,8 @@ class AvailabilitySuite(Suite):
 
         run_window(urls, settings.requests, settings.window, settings.timeout, settings.expect_text, keep)
         context.progress("HTTPS checks")
-        facts = https_facts(target.url, target.request_headers(), settings.timeout, settings.http_url, settings.ca_file)
+        ca_files = {"availability.ca_file": settings.ca_file, "target.ca_file": target.ca_file}
+        facts = https_facts(target.url, target.request_headers(), settings.timeout, settings.http_url, ca_files)
         context.write_json("https.json", facts)
         if settings.error_pages:
             context.progress("error pages")

@@ -23,15 +23,16 @@ def _handshake(host: str, port: int, context: ssl.SSLContext, timeout: float) ->
         return tls.getpeercert(binary_form=True)
 
 
-def chain_facts(host: str, port: int, timeout: float, ca_file: str) -> dict[str, Any]:
-    """Whether a normal client (system CAs, plus `ca_file`) trusts the certificate for this host name."""
+def chain_facts(host: str, port: int, timeout: float, ca_files: Mapping[str, str]) -> dict[str, Any]:
+    """Whether a normal client (system CAs, plus the CA files, by config key) trusts the certificate for this host."""
     context = ssl.create_default_context()
-    try:
-        if ca_file:
-            # In addition to the system's CAs (create_default_context(cafile=...) would replace them).
-            context.load_verify_locations(cafile=ca_file)
-    except (OSError, ssl.SSLError) as error:
-        return {"valid": None, "error": f"cannot read availability.ca_file {ca_file!r}: {error}"}
+    for key, ca_file in ca_files.items():
+        try:
+            if ca_file:
+                # In addition to the system's CAs (create_default_context(cafile=...) would replace them).
+                context.load_verify_locations(cafile=ca_file)
+        except (OSError, ssl.SSLError) as error:
+            return {"valid": None, "error": f"cannot read {key} {ca_file!r}: {error}"}
     try:
         _handshake(host, port, context, timeout)
     except ssl.SSLCertVerificationError as error:
@@ -90,7 +91,7 @@ def hsts_facts(url: str, headers: Mapping[str, str], timeout: float) -> dict[str
 
 
 def https_facts(
-    target_url: str, headers: Mapping[str, str], timeout: float, http_url: str, ca_file: str
+    target_url: str, headers: Mapping[str, str], timeout: float, http_url: str, ca_files: Mapping[str, str]
 ) -> dict[str, Any]:
     """Every HTTPS fact of an https target; for an http target, why none apply."""
     parts = urlsplit(target_url)
@@ -99,7 +100,7 @@ def https_facts(
     host, port = parts.hostname or "", parts.port or 443
     return {
         "scheme": "https",
-        "chain": chain_facts(host, port, timeout, ca_file),
+        "chain": chain_facts(host, port, timeout, ca_files),
         "certificate": certificate_facts(host, port, timeout),
         "redirect": redirect_facts(plain_http_url(target_url, http_url), timeout),
         "hsts": hsts_facts(target_url, headers, timeout),

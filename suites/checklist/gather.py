@@ -30,7 +30,7 @@ def item_facts(item: ChecklistItem, target: Target, timeout: float) -> dict[str,
         facts = file_facts(item.path)
     elif isinstance(item, UrlItem):
         url = target.resolve(item.url)
-        facts = fetch_page(url, item.expect_text, target.url, target.request_headers(), timeout)
+        facts = fetch_page(url, item.expect_text, target.url, target.request_headers(), timeout, target.ca_file)
     else:
         assert isinstance(item, AttestationItem)
         facts = {}

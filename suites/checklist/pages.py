@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import http.client
 import re
-import ssl
 import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
@@ -18,6 +17,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from harness import __version__
+from harness.tls_trust import client_context
 
 USER_AGENT = f"golive/{__version__} (go-live checklist)"
 MAX_REDIRECTS = 5
@@ -32,7 +32,9 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_OPENER = urllib.request.build_opener(_NoRedirects, urllib.request.HTTPSHandler(context=ssl.create_default_context()))
+def _opener(ca_file: str) -> urllib.request.OpenerDirector:
+    # The system's CAs, plus the target's private CA (target.ca_file) when it has one.
+    return urllib.request.build_opener(_NoRedirects, urllib.request.HTTPSHandler(context=client_context(ca_file)))
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -45,10 +47,12 @@ def page_text(body: str) -> str:
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", body))).strip().casefold()
 
 
-def _get(url: str, headers: Mapping[str, str], timeout: float) -> tuple[int, str | None, bytes]:
+def _get(
+    opener: urllib.request.OpenerDirector, url: str, headers: Mapping[str, str], timeout: float
+) -> tuple[int, str | None, bytes]:
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **headers})
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
+        with opener.open(request, timeout=timeout) as response:
             return response.status, response.headers.get("Location"), response.read(READ_LIMIT)
     except urllib.error.HTTPError as error:
         location = error.headers.get("Location") if error.headers else None
@@ -57,14 +61,20 @@ def _get(url: str, headers: Mapping[str, str], timeout: float) -> tuple[int, str
 
 
 def fetch_page(
-    url: str, expect_text: Sequence[str], target_url: str, target_headers: Mapping[str, str], timeout: float
+    url: str,
+    expect_text: Sequence[str],
+    target_url: str,
+    target_headers: Mapping[str, str],
+    timeout: float,
+    ca_file: str = "",
 ) -> dict[str, Any]:
     """The final status of `url` (redirects followed), where it ended, and which expected texts it contains."""
     current = url
     try:
+        opener = _opener(ca_file)
         for _ in range(MAX_REDIRECTS + 1):
             headers = target_headers if _origin(current) == _origin(target_url) else {}
-            status, location, body = _get(current, headers, timeout)
+            status, location, body = _get(opener, current, headers, timeout)
             if status in (301, 302, 303, 307, 308) and location:
                 current = urljoin(current, location)
                 continue

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.suite import GatherContext, GatherError, Target
+from harness.tls_trust import untrusted_reason
 from suites.performance import protocol
 from suites.performance.api_paths import with_api_paths
 from suites.performance.checks import step_limits
@@ -83,6 +84,9 @@ def locust_environment(settings: PerformanceSettings, target: Target, artifact_d
         env[protocol.ENV_STEP_LIMITS] = json.dumps(step_limits(settings.thresholds))
     if settings.abort is not None:
         env[protocol.ENV_ABORT] = json.dumps({"error_ratio": settings.abort.error_ratio, "for_s": settings.abort.for_})
+    if target.ca_file:
+        # HttpUser (requests) verifies certificates against its own bundle; the target's private CA is the one.
+        env["REQUESTS_CA_BUNDLE"] = str(Path(target.ca_file).resolve())
     return env
 
 
@@ -209,6 +213,10 @@ def gather(context: GatherContext) -> None:
             f"host {context.target.host!r} is not in target.allowed_hosts, so the load test was refused; "
             "add it to [target] allowed_hosts if you own it"
         )
+    untrusted = untrusted_reason(context.target.url, context.target.ca_file)
+    if untrusted:
+        # Every request would fail on the handshake, measuring the certificate rather than the service.
+        raise GatherError(f"load test not run: {untrusted}")
     api = with_api_paths(context.settings_as(PerformanceSettings, "performance"), context.config, context.target)
     settings = api.settings
     skipped = logout_requests(settings, context.target)

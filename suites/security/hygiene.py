@@ -21,6 +21,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from harness import __version__
 from harness.suite import Target
+from harness.tls_trust import client_context
 from suites.security.tls_probe import probe_tls
 
 USER_AGENT = f"golive/{__version__} (security hygiene checks)"
@@ -142,7 +143,8 @@ class HttpProber:
         host = parts.hostname or ""
         connection: http.client.HTTPConnection
         if parts.scheme == "https":
-            context = ssl.create_default_context() if self.verify_tls else ssl._create_unverified_context()
+            verified = self.verify_tls
+            context = client_context(self._target.ca_file) if verified else ssl._create_unverified_context()
             connection = http.client.HTTPSConnection(host, parts.port, timeout=self._timeout, context=context)
         else:
             connection = http.client.HTTPConnection(host, parts.port, timeout=self._timeout)

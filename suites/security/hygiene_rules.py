@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from harness.fingerprint import fingerprint
 from harness.models import Finding, Severity
 from harness.suite import is_loopback_host
+from harness.tls_trust import trust_hint
 
 SUITE = "security"
 MDN = "https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/"
@@ -34,7 +35,8 @@ RULES: dict[str, HygieneRule] = {
     "tls-certificate-invalid": HygieneRule(
         Severity.HIGH,
         "TLS certificate is not trusted",
-        "Serve a certificate from a public CA that matches the host name and has not expired.",
+        "Serve a certificate from a public CA that matches the host name and has not expired; for a staging site "
+        "with a private CA, set target.ca_file to the CA's PEM file.",
         "https://developer.mozilla.org/en-US/docs/Web/Security/Transport_Layer_Security",
     ),
     "tls-certificate-expired": HygieneRule(
@@ -341,7 +343,8 @@ def _tls_findings(tls: dict[str, Any], target: str, today: dt.date | None, warn_
         error = str(tls.get("error"))
         # An expired certificate also fails verification; the expiry finding already says it better.
         if not (expired_finding and "expired" in error.lower()):
-            yield make_finding("tls-certificate-invalid", target, f"certificate verification failed: {error}")
+            evidence = f"certificate verification failed: {error}; {trust_hint(error)}"
+            yield make_finding("tls-certificate-invalid", target, evidence)
     legacy = tls.get("legacy_protocols") or {}
     accepted = [label for label, result in legacy.items() if isinstance(result, dict) and result.get("accepted")]
     if accepted:

@@ -65,7 +65,7 @@ def _not_measured(record: Mapping[str, Any], settings: SecuritySettings, reason:
     check_id = f"{engine}_scan" if engine in ("zap", "wapiti") else "scan"
     if settings.scan_required:
         key = "security.zap.required" if engine == "zap" else "security.required"
-        fix = f"; {hint} or set {key} = false" if hint else f"; or set {key} = false"
+        fix = f"; {hint} or set {key} = false" if hint else f"; run it again, or set {key} = false to decide without it"
         return ScanOutcome(Check(check_id, Status.ERROR, reason + fix), metrics={"engine_error": reason})
     key = "security.zap.required" if not settings.zap.required else "security.required"
     note = NOT_REQUIRED_NOTE.format(engine=ENGINE_NAMES.get(engine, engine), key=key) + f" ({reason})"

@@ -322,8 +322,7 @@ def _scan(
         _stopped_at_deadline(record, files)
         return
     if not files.report.is_file():
-        tail = " | ".join(line.strip() for line in log.strip().splitlines()[-3:])[-LOG_TAIL_CHARS:]
-        record.update(error=f"Wapiti exited with code {exit_code} without a report: {tail}", error_kind="failed")
+        record.update(error=_no_report_error(exit_code, log), error_kind="failed")
         return
     text = files.report.read_text(encoding="utf-8", errors="replace")
     save(REPORT_NAME, text)
@@ -331,6 +330,18 @@ def _scan(
         record["report"] = json.loads(text)
     except ValueError:
         record.update(error="Wapiti's JSON report could not be read", error_kind="failed")
+
+
+def _no_report_error(exit_code: int | None, log: str) -> str:
+    """Why Wapiti left no report: killed by a signal golive did not send, or failed with its last log lines."""
+    if exit_code is not None and exit_code < 0:
+        try:
+            name = signal.Signals(-exit_code).name
+        except ValueError:
+            name = f"signal {-exit_code}"
+        return f"Wapiti was killed by {name} mid-scan (not by golive), before it wrote its report"
+    tail = " | ".join(line.strip() for line in log.strip().splitlines()[-3:])[-LOG_TAIL_CHARS:]
+    return f"Wapiti exited with code {exit_code} without a report: {tail}"
 
 
 def _stopped_at_deadline(record: dict[str, Any], files: ScanFiles) -> None:

@@ -111,6 +111,15 @@ def exclude_logout(session: ZapSession, target: Target) -> list[str]:
     return excluded
 
 
+def _record_failure(record: dict[str, Any], error: ZapError, stage: str) -> None:
+    if error.kind == "unreachable":
+        # ZAP answered when the scan began, so it died or hung up mid-scan: how to start one is beside the point.
+        message = f"ZAP stopped answering mid-scan ({stage}): {error}; check ZAP's log"
+        record.update(error=message, error_kind="lost", hint=None)
+    else:
+        record.update(error=str(error), error_kind=error.kind)
+
+
 def _scan(
     session: ZapSession,
     target: Target,
@@ -122,6 +131,12 @@ def _scan(
     openapi: str,
 ) -> None:
     """The scan phases in order; each phase's result (and any partial note) goes into `record`."""
+    stage = ["preparing the scan"]
+
+    def step(name: str) -> None:
+        stage[0] = name
+        progress(name)
+
     try:
         # A session of its own first: alerts left in a shared ZAP by earlier scans must not reach this verdict.
         record["session"] = new_session(session) if session.settings.new_session else {"new": False}
@@ -130,26 +145,26 @@ def _scan(
             record["excluded"] = exclude_logout(session, target)
             session.call("core.accessUrl", lambda zap: zap.core.access_url(url=target.url, followredirects="true"))
             if openapi:
-                progress(f"importing the OpenAPI definition {openapi}")
+                step(f"importing the OpenAPI definition {openapi}")
                 record["openapi"] = import_openapi(session, openapi, target.url)
-            progress("spidering")
+            step("spidering")
             record["spider"] = spider(session, target.url)
             if session.settings.ajax_spider:
-                progress("AJAX spidering")
+                step("AJAX spidering")
                 record["ajax_spider"] = ajax_spider(session, target.url)
             if mode == "full" and target.allows_load():
                 with scan_policy(session, ignored_rules) as policy:
                     record["scan_policy"] = policy
-                    progress("active scan")
+                    step("active scan")
                     record["active_scan"] = active_scan(session, target.url, policy["name"])
             elif mode == "full":
                 record["active_scan"] = {"skipped": f"host {target.host} is not in target.allowed_hosts"}
-            progress("waiting for the passive scan")
+            step("waiting for the passive scan")
             record["passive_scan"] = passive_scan(session)
             record["alerts"] = alerts(session, target.url)
             record["reports"] = save_reports(session, save)
     except ZapError as error:
-        record.update(error=str(error), error_kind=error.kind)
+        _record_failure(record, error, stage[0])
     finally:
         record["partial"] = [
             str(phase["partial"])

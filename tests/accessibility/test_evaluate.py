@@ -12,9 +12,10 @@ import pytest
 
 from harness.artifacts import Artifacts
 from harness.fingerprint import fingerprint
-from harness.models import Severity, Status, SuiteResult
+from harness.models import Severity, Status, SuiteResult, Verdict
 from harness.settings import GoliveConfig
 from harness.suite import JudgeContext
+from harness.verdict import decide
 from suites.accessibility.evaluate import evaluate
 from suites.accessibility.findings import selector_of
 
@@ -79,13 +80,18 @@ def test_impact_checks_fail_warn_and_pass_by_config(judge: Callable[..., SuiteRe
     result = judge()
     assert _check(result, "impact_critical") == (
         Status.FAIL,
-        "3 critical violations (image-alt x2 on /mixed, label on /mixed)",
+        "3 critical violations (image-alt x2 on /mixed, label on /mixed) > 0 allowed",
     )
     assert _check(result, "impact_serious") == (
         Status.FAIL,
-        "2 serious violations (color-contrast on /mixed, html-has-lang on /nolang)",
+        "2 serious violations (color-contrast on /mixed, html-has-lang on /nolang) > 0 allowed",
     )
-    assert _check(result, "impact_moderate")[0] is Status.WARN
+    assert _check(result, "impact_moderate") == (
+        Status.WARN,
+        "2 moderate violations (heading-order on /mixed, region on /mixed) > 0 allowed",
+    )
+    serious = next(check for check in result.checks if check.id == "impact_serious")
+    assert (serious.measured, serious.threshold) == (2, {"fail": 0})
     assert _check(result, "impact_minor") == (Status.PASS, "no minor violations")
     assert result.status is Status.FAIL
 
@@ -101,7 +107,7 @@ def test_a_page_that_failed_to_load_is_an_error_never_a_pass(judge: Callable[...
     result = judge()
     status, message = _check(result, "pages_loaded")
     assert status is Status.ERROR
-    assert message == "1 of 4 pages could not be audited: /broken (HTTP 500 Internal Server Error)"
+    assert message == "1 of 4 pages could not be audited: the page answered HTTP 500 (/broken)"
 
 
 def test_metrics_follow_the_design_contract(judge: Callable[..., SuiteResult]) -> None:
@@ -134,7 +140,7 @@ def test_a_waiver_suppresses_its_finding_and_an_expired_one_does_not(judge: Call
     assert lang.to_dict()["waived"] is True
     assert _check(waived, "impact_serious") == (
         Status.FAIL,
-        "1 serious violation (color-contrast on /mixed); 1 waived",
+        "1 serious violation (color-contrast on /mixed) > 0 allowed; 1 waived",
     )
     assert waived.metrics["waived"] == 1
     assert waived.metrics["by_impact"]["serious"] == 1
@@ -182,14 +188,77 @@ def _rewrite_index(folder: Path, keep: Callable[[dict[str, object]], bool]) -> N
     (folder / "pages.json").write_text(json.dumps(index))
 
 
-def test_zero_pages_audited_is_an_error(judge: Callable[..., SuiteResult], tmp_path: Path) -> None:
+def test_zero_pages_audited_says_the_cause_once_and_is_never_ready(
+    judge: Callable[..., SuiteResult], tmp_path: Path
+) -> None:
     folder = tmp_path / "run"
     shutil.copytree(RECORDED, folder)
     _rewrite_index(folder, lambda page: page["status"] != "audited")
     result = judge(folder=folder)
     assert result.status is Status.ERROR
-    assert result.error is not None and result.error.startswith("no page could be audited")
-    assert all(check.status is Status.ERROR for check in result.checks)
+    assert result.error == "1 of 1 pages could not be audited: the page answered HTTP 500 (/broken)"
+    # The impact checks were not measured: skipped, not errors that repeat the cause, and never a pass.
+    assert {check.id: check.status for check in result.checks if check.id.startswith("impact_")} == dict.fromkeys(
+        ("impact_critical", "impact_serious", "impact_moderate", "impact_minor"), Status.SKIPPED
+    )
+    verdict, reasons = decide({"accessibility": result})
+    assert verdict is Verdict.INCONCLUSIVE
+    assert [reason.message for reason in reasons if reason.status is not None] == [result.error]
+
+
+def _stopped_before_any_page(folder: Path, stopped: str | None) -> None:
+    index = json.loads((folder / "pages.json").read_text())
+    for page in index["pages"]:
+        page.update(status="not_audited", error="the run stopped before this page was audited", result_file=None)
+    index["stopped"] = stopped
+    (folder / "pages.json").write_text(json.dumps(index))
+
+
+def test_a_run_stopped_before_any_page_says_what_stopped_it_once(
+    judge: Callable[..., SuiteResult], tmp_path: Path
+) -> None:
+    folder = tmp_path / "run"
+    shutil.copytree(RECORDED, folder)
+    cause = "Chromium could not start: /nonexistent does not exist — set browser.executable to a Chromium binary"
+    _stopped_before_any_page(folder, cause)
+    result = judge(folder=folder)
+    assert result.error == cause
+    verdict, reasons = decide({"accessibility": result})
+    assert verdict is Verdict.INCONCLUSIVE
+    assert [(reason.status, reason.message) for reason in reasons if reason.status is not None] == [
+        (Status.ERROR, cause)
+    ]
+
+
+def test_an_unknown_stop_is_left_to_the_engine_and_still_an_error(
+    judge: Callable[..., SuiteResult], tmp_path: Path
+) -> None:
+    # Artifacts from before the cause was recorded (or a Ctrl-C): the engine reports the gathering's error.
+    folder = tmp_path / "run"
+    shutil.copytree(RECORDED, folder)
+    _stopped_before_any_page(folder, None)
+    result = judge(folder=folder)
+    assert result.error is None
+    assert _check(result, "pages_loaded") == (
+        Status.ERROR,
+        "4 of 4 pages could not be audited: not reached before the audit stopped (/mixed, /clean, /nolang, /broken)",
+    )
+    assert decide({"accessibility": result})[0] is Verdict.INCONCLUSIVE
+
+
+def test_journey_states_that_all_left_the_site_are_not_a_pass(
+    judge: Callable[..., SuiteResult], tmp_path: Path
+) -> None:
+    folder = tmp_path / "run"
+    shutil.copytree(RECORDED, folder)
+    index = json.loads((folder / "pages.json").read_text())
+    index["pages"] = [
+        {**index["pages"][0], "status": "offsite", "journey": "sign-in", "step": 1, "error": "redirected away"}
+    ]
+    (folder / "pages.json").write_text(json.dumps(index))
+    result = judge(folder=folder)
+    assert result.error == "no page or journey state was audited"
+    assert decide({"accessibility": result})[0] is Verdict.INCONCLUSIVE
 
 
 def test_a_missing_result_file_makes_that_page_an_error(judge: Callable[..., SuiteResult], tmp_path: Path) -> None:
@@ -198,7 +267,7 @@ def test_a_missing_result_file_makes_that_page_an_error(judge: Callable[..., Sui
     (folder / "pages" / "002-clean.json").unlink()
     status, message = _check(judge(folder=folder), "pages_loaded")
     assert status is Status.ERROR
-    assert "/clean (its saved axe result cannot be read" in message
+    assert "its saved axe result cannot be read (MissingArtifact) (/clean)" in message
 
 
 def test_an_offsite_redirect_is_a_warning(judge: Callable[..., SuiteResult], tmp_path: Path) -> None:
@@ -229,7 +298,10 @@ def test_rule_impact_moves_a_rule_to_another_impact(judge: Callable[..., SuiteRe
         "moderate",
         Severity.LOW,
     )
-    assert _check(result, "impact_serious") == (Status.FAIL, "1 serious violation (html-has-lang on /nolang)")
+    assert _check(result, "impact_serious") == (
+        Status.FAIL,
+        "1 serious violation (html-has-lang on /nolang) > 0 allowed",
+    )
     assert _check(result, "impact_minor") == (Status.PASS, "1 minor violation (region on /mixed) (not gated)")
 
 
@@ -237,9 +309,21 @@ def test_rule_gate_makes_one_rule_warn_fail_or_not_count(judge: Callable[..., Su
     result = judge('accessibility.rule_gate={color-contrast = "warn", html-has-lang = "ignore", region = "fail"}')
     status, message = _check(result, "impact_serious")
     assert status is Status.WARN
-    assert message.endswith("(1 not gated); rule_gate: color-contrast = warn, html-has-lang = ignore")
-    assert _check(result, "impact_moderate")[0] is Status.FAIL
+    assert message == (
+        "2 serious violations (color-contrast on /mixed, html-has-lang on /nolang) > 0 allowed "
+        "by rule_gate (color-contrast = warn, html-has-lang = ignore)"
+    )
+    assert _check(result, "impact_moderate") == (
+        Status.FAIL,
+        "1 moderate violation (heading-order on /mixed) > 0 allowed; 1 more by rule_gate (region = fail)",
+    )
     assert _check(result, "impact_critical")[0] is Status.FAIL
+    ignored = judge('accessibility.rule_gate={color-contrast = "ignore", html-has-lang = "ignore"}')
+    assert _check(ignored, "impact_serious") == (
+        Status.PASS,
+        "2 serious violations (color-contrast on /mixed, html-has-lang on /nolang) (not gated) "
+        "by rule_gate (color-contrast = ignore, html-has-lang = ignore)",
+    )
 
 
 def test_recorded_runs_without_own_checks_note_that_they_were_not_made(judge: Callable[..., SuiteResult]) -> None:
@@ -247,3 +331,34 @@ def test_recorded_runs_without_own_checks_note_that_they_were_not_made(judge: Ca
     assert any("ran without golive's reflow, keyboard check(s)" in note for note in result.notes)
     assert {check.id for check in result.checks}.isdisjoint({"check_reflow", "check_keyboard"})
     assert not any("ran without" in note for note in judge("accessibility.checks=[]").notes)
+
+
+def test_an_own_check_that_could_not_run_names_its_cause_once(
+    judge: Callable[..., SuiteResult], tmp_path: Path
+) -> None:
+    folder = tmp_path / "run"
+    shutil.copytree(RECORDED, folder)
+    for name in ("001-mixed.json", "002-clean.json", "003-nolang.json"):
+        result = json.loads((folder / "pages" / name).read_text())
+        errors = {"reflow": "Execution context was destroyed"} if name != "003-nolang.json" else {}
+        result["golive"] = {"ran": [] if errors else ["reflow"], "errors": errors, "violations": []}
+        (folder / "pages" / name).write_text(json.dumps(result))
+    assert _check(judge("accessibility.checks=['reflow']", folder=folder), "check_reflow") == (
+        Status.ERROR,
+        "reflow at 320 CSS px could not be checked on 2 of 3 pages: Execution context was destroyed (/mixed, /clean)",
+    )
+
+
+def test_the_page_table_says_chromiums_errors_in_words(judge: Callable[..., SuiteResult], tmp_path: Path) -> None:
+    folder = tmp_path / "run"
+    shutil.copytree(RECORDED, folder)
+    index = json.loads((folder / "pages.json").read_text())
+    broken = next(page for page in index["pages"] if page["requested"] == "/broken")
+    broken.update(error=f"net::ERR_HTTP_RESPONSE_CODE_FAILURE at {BASE}/broken", http_status=404)
+    (folder / "pages.json").write_text(json.dumps(index))
+    result = judge(folder=folder)
+    row = next(row for row in result.details["by_page"] if row["page"] == "/broken")
+    assert row["error"] == "the page answered HTTP 404"
+    assert (
+        _check(result, "pages_loaded")[1] == "1 of 4 pages could not be audited: the page answered HTTP 404 (/broken)"
+    )

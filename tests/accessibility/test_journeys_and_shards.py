@@ -14,7 +14,7 @@ from harness.models import Status
 from harness.suite import GatherError
 from tests.accessibility import pages
 from tests.accessibility.running import Audit, MakeConfig, audit, chromium_missing
-from tests.support import LocalServer, Route, RouteTable, serve
+from tests.support import LocalServer, Route, RouteTable, run_golive, serve
 
 pytestmark = pytest.mark.integration
 
@@ -160,3 +160,41 @@ def test_shards_split_the_sorted_pages_and_journeys_between_them(
 
     with pytest.raises(GatherError, match=r"shard 3/3 has nothing to audit: 2 pages and 0 journeys in all"):
         audit(make_config, site.url, tmp_path / "3", 'accessibility.pages=["/s1", "/s2"]', 'accessibility.shard="3/3"')
+
+
+def test_a_journey_only_audit_runs_from_the_cli_with_no_pages(site: LocalServer, tmp_path: Path) -> None:
+    config = tmp_path / "golive.toml"
+    config.write_text(f'[target]\nurl = "{site.url}"\n[accessibility]\npages = []\njourneys = [{APPLY}]\n')
+    checked = run_golive("config", "check", "--config", str(config), cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    done = run_golive("run", "--config", str(config), "--suite", "accessibility", "--out", "out", cwd=tmp_path)
+    result = json.loads((tmp_path / "out" / "latest" / "result.json").read_text())
+    suite = result["suites"]["accessibility"]
+    # The contrast failure of the form's error state fails the run: the journey was audited, no page was asked.
+    assert (done.returncode, result["verdict"]) == (1, "NOT_READY"), done.stdout + done.stderr
+    assert suite["metrics"]["pages_requested"] == 0 and suite["metrics"]["journey_states_audited"] == 6
+    assert "pages_loaded" not in {check["id"] for check in suite["checks"]}
+    assert "1 serious violation (color-contrast on /apply/check?name=) > 0 allowed (fail)" in done.stdout
+
+
+def test_an_audit_with_nothing_to_visit_is_refused_at_config_check(tmp_path: Path) -> None:
+    checked = run_golive(
+        "config", "check", "--set", "target.url=http://127.0.0.1:9", "--set", "accessibility.pages=[]", cwd=tmp_path
+    )
+    assert checked.returncode == 3
+    lines = checked.stderr.strip().splitlines()
+    assert len(lines) == 1 and "accessibility: nothing to audit: set accessibility.pages" in lines[0]
+    assert "accessibility.journeys" in lines[0] and "accessibility.sitemap" in lines[0]
+    # The sitemap alone is something to visit.
+    sitemap = run_golive(
+        "config",
+        "check",
+        "--set",
+        "target.url=http://127.0.0.1:9",
+        "--set",
+        "accessibility.pages=[]",
+        "--set",
+        "accessibility.sitemap=true",
+        cwd=tmp_path,
+    )
+    assert sitemap.returncode == 0, sitemap.stderr

@@ -18,6 +18,19 @@ MALFORMED = b"<html><title>broken<body><div><p>unclosed <b>tags <table><tr><td>c
 BIG_BYTES = 50 * 1024 * 1024
 
 
+def _trap_page(path_and_query: str) -> bytes:
+    """A crawl trap: /trap/N links to /trap/N+1 and to query variants of itself (?page=K+1, ?sort=...), so a
+    crawler that follows links never runs out of new URLs."""
+    path, _, query = path_and_query.partition("?")
+    depth = int(path.rsplit("/", 1)[-1]) if path.rsplit("/", 1)[-1].isdigit() else 0
+    page = int(query.split("page=", 1)[1].split("&", 1)[0]) if "page=" in query else 0
+    links = [f"/trap/{depth + 1}", f"/trap/{depth}?page={page + 1}", f"/trap/{depth}?page={page}&sort=d{depth}p{page}"]
+    anchors = "".join(f'<a href="{link}">more {n}</a> ' for n, link in enumerate(links))
+    title = f"trap {depth} page {page}"
+    body = f"<main><h1>{title}</h1>{anchors}</main>"
+    return f"<!DOCTYPE html><html lang='en'><title>{title}</title>{body}</html>".encode()
+
+
 @dataclass
 class Misbehaving:
     """The running server's URL; set `down` to make every request fail with a reset, until it is cleared."""
@@ -65,13 +78,7 @@ def misbehaving_server() -> Iterator[Misbehaving]:
             elif path == "/malformed":
                 self._send(200, MALFORMED)
             elif path.startswith("/trap"):
-                # Every page links to two more pages that never existed before: a crawl that follows links forever.
-                depth = path.count("/")
-                links = "".join(f'<a href="{path}/{n}">more {n}</a>' for n in (1, 2))
-                self._send(
-                    200,
-                    f"<!DOCTYPE html><html lang='en'><title>trap {depth}</title><main>{links}</main></html>".encode(),
-                )
+                self._send(200, _trap_page(self.path))
             else:
                 self._send(200, PAGE)
 

@@ -13,8 +13,9 @@ tree. Calls to operations in ``DOCUMENTED_PARAMS`` must use the parameters ZAP's
 Run as a program (``python -m tests.security.zap_stub -daemon -host 127.0.0.1 -port N -config api.key=K``) it
 stands in for ``zap.sh`` in the launcher's tests: it listens where it is told, logs to stdout like ZAP, and exits on
 ``core/action/shutdown``. Environment knobs for those tests: ``ZAP_STUB_START_DELAY`` (seconds before it listens),
-``ZAP_STUB_EXIT_CODE`` (exit at once, as a ZAP that fails to start) and ``ZAP_STUB_IGNORE_SHUTDOWN`` (keep running
-after core/action/shutdown, so golive has to stop it by its PID).
+``ZAP_STUB_EXIT_CODE`` (exit at once, as a ZAP that fails to start), ``ZAP_STUB_IGNORE_SHUTDOWN`` (keep running
+after core/action/shutdown, so golive has to stop it by its PID) and ``ZAP_STUB_STALL`` (comma-separated phases
+that never finish, so a test can kill the stub mid-scan).
 """
 
 from __future__ import annotations
@@ -500,7 +501,8 @@ def main(argv: list[str]) -> int:
         _log("Cannot listen on the given port: address already in use (simulated)")
         return int(os.environ["ZAP_STUB_EXIT_CODE"])
     time.sleep(float(os.environ.get("ZAP_STUB_START_DELAY", "0")))
-    state = ZapStubState(api_key=key)
+    stall = {phase for phase in os.environ.get("ZAP_STUB_STALL", "").split(",") if phase}
+    state = ZapStubState(api_key=key, stall=stall)
     server = make_server(state, host, port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
