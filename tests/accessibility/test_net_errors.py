@@ -40,7 +40,7 @@ def test_an_error_status_chromium_refused_names_the_recorded_status() -> None:
 def test_certificate_errors_keep_their_code_and_say_what_to_do() -> None:
     explained = explain("net::ERR_CERT_AUTHORITY_INVALID at https://127.0.0.1:8443/")
     assert explained.text == "the TLS certificate is not trusted (ERR_CERT_AUTHORITY_INVALID)"
-    assert "trust" in explained.hint
+    assert "target.ca_file" in explained.hint
     # A certificate code the table does not list is still a certificate problem, with its code.
     other = explain_code("ERR_CERT_REVOKED")
     assert other is not None and other.text == "the TLS certificate was refused (ERR_CERT_REVOKED)"

@@ -113,7 +113,8 @@ def test_required_and_unreachable_is_an_error_with_one_line(make_config: Build, 
     assert check.status is Status.ERROR
     assert check.message == (
         "ZAP not reachable at http://127.0.0.1:8090: connection refused; start it with "
-        "`docker run -p 127.0.0.1:8090:8090 ghcr.io/zaproxy/zaproxy:stable zap.sh -daemon` or set security.zap.required = false"
+        "`docker run -p 127.0.0.1:8090:8090 ghcr.io/zaproxy/zaproxy:stable zap.sh -daemon` "
+        "or set security.zap.required = false"
     )
     assert result.status is Status.ERROR
     assert result.metrics["engine"] == "hygiene-only"
