@@ -118,20 +118,24 @@ class Scheduler:
                 task.cancel()
             if running:
                 await asyncio.gather(*running, return_exceptions=True)
+                # What was under way when the run stopped (Chromium did not start, Ctrl-C) is listed as not audited.
+                pending.extendleft(sorted(running.values(), key=seq_of, reverse=True))
 
     def _collect(self, finished: set[asyncio.Task[list[PageAudit]]], running: Running) -> list[Work]:
         lost: list[Work] = []
         for task in sorted(finished, key=lambda task: seq_of(running[task])):
-            work = running.pop(task)
+            work = running[task]
             error = task.exception()
-            if isinstance(error, BrowserLost):
-                lost.append(work)
-            elif isinstance(error, UnknownRules):
+            # On an error that stops the run, the work stays in `running`, to be listed as not audited.
+            if isinstance(error, UnknownRules):
                 raise GatherError(
                     f"accessibility.rules names rule id(s) that axe-core {error.version} does not have: {error}"
                 ) from None
-            elif error is not None:
+            if error is not None and not isinstance(error, BrowserLost):
                 raise error
+            running.pop(task)
+            if isinstance(error, BrowserLost):
+                lost.append(work)
             else:
                 self.suspects.discard(work)
                 audits = task.result()

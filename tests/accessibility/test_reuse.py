@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from harness.blocks import Table
+from harness.suite import GatherError
 from suites.accessibility.axe_script import locate_axe_script
 from suites.accessibility.report import accessibility_blocks
 from tests.accessibility import pages
@@ -264,3 +265,16 @@ def test_a_redirect_is_reused_until_it_points_elsewhere(runs: Runs, site: tuple[
     moved = runs.run(only_old)
     assert reused(moved) == set()
     assert moved.page("/old")["final_url"] == runs.base + "/d"
+
+
+def test_a_chromium_that_will_not_start_leaves_every_page_listed_as_not_audited(runs: Runs, tmp_path: Path) -> None:
+    # It says which build it is, as Chromium does, but will not launch: the launch now comes with the first tab.
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\n[ \"$1\" = --version ] && echo 'Chromium 1.2.3.4' && exit 0\nexit 1\n")
+    fake.chmod(0o755)
+    with pytest.raises(GatherError, match="Chromium could not start"):
+        runs.run(f"browser.executable='{fake}'")
+    index = json.loads((runs.root / "run1" / "pages.json").read_text())
+    assert [page["url"].removeprefix(runs.base) for page in index["pages"]] == PAGES
+    assert {page["status"] for page in index["pages"]} == {"not_audited"}
+    assert "Chromium could not start" in index["stopped"]
