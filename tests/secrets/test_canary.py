@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.auth.app import LoginApp
+from tests.auth.app import AUTH_CONFIG, LoginApp
 from tests.secrets.app import running_echo_app
 from tests.secrets.canary import leaking_files, leaks_in
 from tests.security.zap_stub import STUB_KEY, ZapStubState, alert, zap_stub
@@ -28,22 +28,14 @@ API_KEY = "cnry-Key+5/zz81<"
 PREF_COOKIE = "cnry-Cookie.Qm27"
 BEARER = "cnry-Bearer-Lk40"
 STATUS_TOKEN = "cnry-Tok-Vb63"
-CONFIG = """
+CONFIG = (
+    """
 [target]
 headers = { "X-Api-Key" = "${API_KEY}" }
 cookies = { prefs = "${PREF_COOKIE}" }
-
-[auth]
-login_url = "/login/"
-steps = [
-  { goto = "/login/" },
-  { fill = "#username", value = "${APP_USER}" },
-  { fill = "#password", value = "${APP_PASSWORD}" },
-  { click = "#sign-in" },
-]
-check = { url = "/account/", expect_text = "Your account" }
-logout = ["/session/end/*"]
-
+"""
+    + AUTH_CONFIG
+    + """
 [performance]
 paths = ["/account/", "/echo/", "/status/?token=${STATUS_TOKEN}"]
 users = 2
@@ -71,6 +63,7 @@ kind = "url"
 url = "/status/?token=${STATUS_TOKEN}"
 expect_status = [200]
 """
+)
 
 
 @pytest.fixture
