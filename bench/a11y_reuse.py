@@ -20,15 +20,12 @@ import json
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bench.accessibility.site import PAGE_COUNT, page
+from bench.accessibility.site import PAGE_COUNT, page, serve_files
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TARGET_RATIO = 3.0
@@ -57,37 +54,6 @@ def svg(number: int, colour: str) -> bytes:
         f"<svg xmlns='http://www.w3.org/2000/svg' width='80' height='60'><rect width='80' height='60' "
         f"fill='{colour}'/><text x='10' y='35' fill='white'>{number}</text></svg>"
     ).encode()
-
-
-@contextmanager
-def serve(files: dict[str, tuple[str, bytes]]) -> Iterator[str]:
-    """Serve `files` (changeable while serving) on a free loopback port; yields the base URL."""
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_GET(self) -> None:
-            found = files.get(self.path.split("?", 1)[0].split("#", 1)[0])
-            kind, data = found or ("text/html", b"<!DOCTYPE html><html lang='en'><title>Not found</title></html>")
-            self.send_response(200 if found else 404)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def run_golive(base: str, out: Path, extra: Sequence[str] = ()) -> tuple[float, dict[str, Any]]:
@@ -119,7 +85,7 @@ def reused_pages(suite: dict[str, Any]) -> set[str]:
 
 def one_round(files: dict[str, tuple[str, bytes]]) -> dict[str, Any]:
     """Cold run, warm run, run after two changes; their times and what each reused."""
-    with tempfile.TemporaryDirectory(prefix="golive-reuse-bench-") as folder, serve(files) as base:
+    with tempfile.TemporaryDirectory(prefix="golive-reuse-bench-") as folder, serve_files(files) as base:
         out = Path(folder)
         cold_s, cold = run_golive(base, out)
         warm_s, warm = run_golive(base, out)

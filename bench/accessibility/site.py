@@ -9,7 +9,7 @@ agree or disagree on.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -76,18 +76,24 @@ def page(number: int) -> str:
 PAGES = {f"/page/{number}": page(number) for number in range(1, PAGE_COUNT + 1)}
 
 
+NOT_FOUND = b"<!DOCTYPE html><html lang='en'><title>Not found</title><h1>Not found</h1>"
+HTML = "text/html; charset=utf-8"
+
+
 @contextmanager
-def serve_site() -> Iterator[str]:
-    """Serve the pages on a free loopback port; yields the base URL and stops the server afterwards."""
+def serve_files(files: Mapping[str, tuple[str, bytes]]) -> Iterator[str]:
+    """Serve `files` (path -> content type, body; changeable while serving) on a free loopback port.
+
+    Yields the base URL and stops the server afterwards.
+    """
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
         def do_GET(self) -> None:
-            body = PAGES.get(self.path.split("?", 1)[0].split("#", 1)[0])
-            data = (body or "<!DOCTYPE html><html lang='en'><title>Not found</title><h1>Not found</h1>").encode()
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
+            kind, data = files.get(self.path.split("?", 1)[0].split("#", 1)[0]) or (HTML, NOT_FOUND)
+            self.send_response(200 if data is not NOT_FOUND else 404)
+            self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
@@ -105,3 +111,10 @@ def serve_site() -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@contextmanager
+def serve_site() -> Iterator[str]:
+    """Serve the pages on a free loopback port; yields the base URL and stops the server afterwards."""
+    with serve_files({path: (HTML, body.encode()) for path, body in PAGES.items()}) as url:
+        yield url
