@@ -57,6 +57,24 @@ def threshold_checks(metrics: Mapping[str, Any], bands: Mapping[str, Band], pref
     return checks
 
 
+def with_commonest_error(checks: Sequence[Check], groups: Sequence[ErrorGroup]) -> list[Check]:
+    """Name the most frequent request error in a failing or warning error-ratio check.
+
+    The reason is where a reader looks; "639 of 639 requests failed" alone sends them to the findings to learn that
+    the service redirects in a loop.
+    """
+    if not groups:
+        return list(checks)
+    commonest = min(groups, key=lambda g: (-g.occurrences, g.label, g.error))
+    cause = f"; most often {commonest.label}: {commonest.summary} ({commonest.occurrences}x)"
+    return [
+        replace(check, message=check.message + cause)
+        if check.id == "error_ratio" and check.status in (Status.FAIL, Status.WARN)
+        else check
+        for check in checks
+    ]
+
+
 def endpoint_checks(
     endpoints: Sequence[EndpointStats], endpoint_bands: Mapping[str, Mapping[str, Band]], seconds: float | None
 ) -> list[Check]:

@@ -29,6 +29,7 @@ from suites.performance.checks import (
     step_limits,
     threshold_checks,
     unmeasurable,
+    with_commonest_error,
 )
 from suites.performance.details import endpoint_rows, error_rows, no_results, run_details, step_rows
 from suites.performance.load import LocustRun, load_saved, run_from
@@ -117,7 +118,7 @@ def gate_checks(
             "thresholds) instead of judging the whole run, which breaks them on purpose at its last step"
         )
     else:
-        checks += threshold_checks(view.metrics, overall)
+        checks += with_commonest_error(threshold_checks(view.metrics, overall), run.errors.groups)
         checks += endpoint_checks(view.endpoints, per_endpoint, view.seconds)
     if isinstance(run.steps.get("abort"), Mapping):
         checks.append(abort_check(run.steps["abort"]))

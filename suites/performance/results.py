@@ -28,6 +28,7 @@ _CONNECTION_ERROR = re.compile(
     re.IGNORECASE,
 )
 _STATUS_CODE = re.compile(r"(?:code=|HTTPError\(['\"])(?P<code>[1-5]\d\d)\b")
+_REDIRECT_LIMIT = re.compile(r"Redirection limit reached \((?P<limit>\d+)\)|TooManyRedirects", re.IGNORECASE)
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 
 
@@ -194,6 +195,10 @@ class ErrorGroup:
             return f"HTTP {match['code']}"
         if re.search(r"ConnectionRefused|Connection refused", self.error, re.IGNORECASE):
             return "connection refused"
+        redirects = _REDIRECT_LIMIT.search(self.error)
+        if redirects:
+            times = f"more than {redirects['limit']} times" if redirects["limit"] else "too many times"
+            return f"redirected {times} (a redirect loop?)"
         return self.error
 
     @property

@@ -83,7 +83,10 @@ def test_overall_metrics_and_default_gates(tmp_path: Path, make_config: MakeConf
     error_ratio = check(result, "error_ratio")
     assert error_ratio["status"] == "fail"
     assert error_ratio["threshold"] == {"warn": 0.001, "fail": 0.01}
-    assert error_ratio["message"] == "error ratio 0.352761 > 0.01 (115 of 326 requests failed)"
+    # The reason names the commonest error, so the reader need not open the findings to learn the cause.
+    assert error_ratio["message"] == (
+        "error ratio 0.352761 > 0.01 (115 of 326 requests failed); most often GET /fail: HTTP 500 (115x)"
+    )
     assert result.status is Status.FAIL
     assert result.error is None
 
