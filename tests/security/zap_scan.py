@@ -117,6 +117,11 @@ def _percent_step(progress: int, polls: int) -> int:
     return min(100, progress + step + (1 if step * polls < 100 else 0))
 
 
+def _next_progress(state: ZapStubState, phase: str, progress: int, polls: int, stalled_at: int) -> int:
+    # A stalled phase reports the same part-way percentage on every poll, as a stuck ZAP scan does.
+    return stalled_at if phase in state.stall else _percent_step(progress, polls)
+
+
 def _spider(state: ZapStubState, operation: str, params: dict[str, str]) -> dict[str, Any] | None:
     if operation == "spider/action/setOptionMaxDuration":
         int(_require(params, "Integer"))
@@ -126,10 +131,7 @@ def _spider(state: ZapStubState, operation: str, params: dict[str, str]) -> dict
         state._spider_progress, state._spider_stopped = 0, False
         return {"scan": "0"}
     if operation == "spider/view/status":
-        if "spider" in state.stall:
-            state._spider_progress = 42
-        else:
-            state._spider_progress = _percent_step(state._spider_progress, state.spider_polls)
+        state._spider_progress = _next_progress(state, "spider", state._spider_progress, state.spider_polls, 42)
         if state._passive_left < 0:
             state._passive_left = state.passive_polls
         return {"status": str(state._spider_progress)}
@@ -202,10 +204,7 @@ def _active(state: ZapStubState, operation: str, params: dict[str, str]) -> dict
         state._active_progress, state._active_stopped = 0, False
         return {"scan": "0"}
     if operation == "ascan/view/status":
-        if "active" in state.stall:
-            state._active_progress = 30
-        else:
-            state._active_progress = _percent_step(state._active_progress, state.active_polls)
+        state._active_progress = _next_progress(state, "active", state._active_progress, state.active_polls, 30)
         return {"status": str(state._active_progress)}
     if operation == "ascan/action/stop":
         state._active_stopped = True
