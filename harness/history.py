@@ -56,16 +56,11 @@ def comparison_with_history(
     A history that cannot be read gives no comparison (the recorder reports the problem); it never fails a run.
     """
     try:
-        store = open_history(settings, out_dir)
+        with open_history(settings, out_dir) as store:
+            record = run_record(result, redactor)
+            return compare(record, store.previous(record))
     except HistoryError:
         return None
-    try:
-        record = run_record(result, redactor)
-        return compare(record, store.previous(record))
-    except HistoryError:
-        return None
-    finally:
-        store.close()
 
 
 class HistoryRecorder:
@@ -85,11 +80,8 @@ class HistoryRecorder:
         if not isinstance(event, RunFinished):
             return
         try:
-            store = open_history(self._settings, self._out_dir)
-            try:
+            with open_history(self._settings, self._out_dir) as store:
                 store.record(run_record(event.result, self._redactor, self._label))
-            finally:
-                store.close()
         except HistoryError as error:
             print(
                 f"golive: the run was not recorded in the history: {self._redactor.text(str(error))}", file=sys.stderr

@@ -103,12 +103,9 @@ def apply_history_gates(
     if not wanted:
         return dict(suites)
     try:
-        store = open_history(settings, out_dir)
-        try:
+        with open_history(settings, out_dir) as store:
             runs = settings.baseline
             baseline = baseline_for(store, target, profile, runs.runs, runs.min_runs, before=run_id)
-        finally:
-            store.close()
     except HistoryError as error:
         return {
             name: _unreadable(suite, *wanted[name], str(error)) if name in wanted else suite

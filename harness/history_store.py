@@ -116,7 +116,8 @@ def _first_line(error: BaseException) -> str:
 
 
 class HistoryStore:
-    """Runs recorded in a database; open it with `HistoryStore.open` (which migrates and imports)."""
+    """Runs recorded in a database; open it with `HistoryStore.open` (which migrates and imports); a `with`
+    block closes it."""
 
     def __init__(self, url: str) -> None:
         self.url = _normalise_url(url)
@@ -135,6 +136,12 @@ class HistoryStore:
     def close(self) -> None:
         """Release the connection pool."""
         self._engine.dispose()
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     @contextmanager
     def _transaction(self) -> Iterator[Connection]:

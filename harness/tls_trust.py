@@ -38,6 +38,12 @@ def trust_hint(verify_message: str) -> str:
     return f"if it comes from a private CA, set {CA_FILE_KEY} to the CA's PEM file"
 
 
+def untrusted_certificate(url: str, error: ssl.SSLCertVerificationError) -> str:
+    """One line saying the certificate of `url` is not trusted, why (OpenSSL's words) and what to do."""
+    reason = error.verify_message or str(error)
+    return f"the certificate of {url} is not trusted ({reason}); {trust_hint(reason)}"
+
+
 def _handshake(url: str, context: ssl.SSLContext, timeout: float) -> bytes | None:
     parts = urlsplit(url)
     host = parts.hostname or ""
@@ -60,8 +66,7 @@ def untrusted_reason(url: str, ca_file: str = "", timeout: float = 10.0) -> str 
     try:
         _handshake(url, context, timeout)
     except ssl.SSLCertVerificationError as error:
-        reason = error.verify_message or str(error)
-        return f"the certificate of {url} is not trusted ({reason}); {trust_hint(reason)}"
+        return untrusted_certificate(url, error)
     except (OSError, ssl.SSLError):
         return None
     return None

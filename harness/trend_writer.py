@@ -76,11 +76,8 @@ class TrendPageWriter:
         if not isinstance(event, RunFinished):
             return
         try:
-            store = open_history(self._settings, self._out_dir)
-            try:
+            with open_history(self._settings, self._out_dir) as store:
                 write_trend_page(store, self._out_dir, self._redactor)
-            finally:
-                store.close()
         # The page only summarises the history: whatever goes wrong with it must not cost the run its verdict.
         except Exception as error:
             # An OSError's own words ("Is a directory") name the problem; its message adds temporary file names.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import http.client
 import re
+import ssl
 import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
@@ -17,7 +18,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from harness import __version__
-from harness.tls_trust import client_context
+from harness.tls_trust import client_context, untrusted_certificate
 
 USER_AGENT = f"golive/{__version__} (go-live checklist)"
 MAX_REDIRECTS = 5
@@ -83,5 +84,8 @@ def fetch_page(
             return {"url": url, "final_url": current, "status": status, "found": found}
     except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as error:
         reason = getattr(error, "reason", error)
+        if isinstance(reason, ssl.SSLCertVerificationError):
+            # Said as every suite says it, with what to do (often: set target.ca_file), not as urllib's repr.
+            return {"url": url, "final_url": current, "error": untrusted_certificate(current, reason)}
         return {"url": url, "final_url": current, "error": f"{type(error).__name__}: {reason}"}
     return {"url": url, "final_url": current, "error": f"more than {MAX_REDIRECTS} redirects"}

@@ -72,3 +72,36 @@ def test_a_ca_file_that_does_not_exist_stops_the_run_before_it_starts(tmp_path: 
     assert outcome.code == 3
     assert outcome.output.strip().splitlines() == ["golive: error: target.ca_file: no such file 'nowhere.pem'"]
     assert outcome.result is None
+
+
+CHECKLIST_PAGE = """
+[[checklist.items]]
+id = "secure-page"
+title = "Page served over TLS"
+topic = "information-security"
+kind = "url"
+url = "/"
+expect_text = ["served over TLS"]
+"""
+
+
+@pytest.mark.parametrize("trust_ca", [False, True])
+def test_the_checklist_fetches_its_pages_trusting_only_what_target_ca_file_adds(tmp_path: Path, trust_ca: bool) -> None:
+    # The checklist makes its own requests, outside the browser and Locust: it must trust the same CAs they do.
+    (tmp_path / "golive.toml").write_text(CHECKLIST_PAGE, encoding="utf-8")
+    with tls_target(tmp_path / "certs", "good") as target:
+        args = ["run", "--target", target.url, "--suite", "checklist"]
+        outcome = run([*args, "--set", f'target.ca_file="{target.ca_file}"'] if trust_ca else args, tmp_path)
+    assert outcome.result is not None, outcome.output
+    assert_kept(tmp_path)
+    (check,) = outcome.result["suites"]["checklist"]["checks"]
+    if trust_ca:
+        assert outcome.code == 0 and outcome.result["verdict"] == "READY", outcome.output
+        assert check["status"] == "pass" and "contains 'served over tls'" in check["message"].lower()
+    else:
+        assert outcome.code == 1 and outcome.result["verdict"] == "NOT_READY", outcome.output
+        assert check["status"] == "fail"
+        said = outcome.suite_text("checklist")
+        assert f"the certificate of {target.url}/ is not trusted (unable to get local issuer certificate)" in said
+        assert "set target.ca_file to the ca's pem file" in said and "urlerror" not in said
+    assert "Traceback" not in outcome.output

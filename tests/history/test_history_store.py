@@ -81,6 +81,17 @@ def test_invalidating_an_unknown_or_ambiguous_run_is_an_error(history_url: str) 
         store.get("20261126T0")
 
 
+def test_a_with_block_closes_the_store_even_when_what_it_did_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = HistoryStore.open(f"sqlite:///{tmp_path / 'history.db'}")
+    closed: list[bool] = []
+    monkeypatch.setattr(store, "close", lambda: closed.append(True))
+    with pytest.raises(HistoryError, match="no run 'nowhere'"), store:
+        store.invalidate("nowhere", "never recorded")
+    assert closed == [True]
+
+
 def test_an_old_history_file_is_imported_once(history_url: str, tmp_path: Path) -> None:
     legacy = tmp_path / "reports"
     legacy.mkdir()

@@ -282,9 +282,9 @@ def test_an_openapi_file_is_imported_by_its_absolute_path_with_the_target(tmp_pa
 
 def test_calls_outside_zaps_documented_parameters_are_refused_by_the_stand_in() -> None:
     # The guard the two tests above rely on: the stand-in fails a call as ZAP's API documentation would.
-    from tests.security.zap_stub import _ApiError, _check_documented
+    from tests.security.zap_scan import ApiError, check_documented
 
-    with pytest.raises(_ApiError, match="Missing Parameter"):
-        _check_documented("openapi/action/importUrl", {"hostOverride": "x"})
-    with pytest.raises(_ApiError, match="Illegal Parameter"):
-        _check_documented("openapi/action/importFile", {"file": "a", "host": "b"})
+    with pytest.raises(ApiError, match="Missing Parameter"):
+        check_documented("openapi/action/importUrl", {"hostOverride": "x"})
+    with pytest.raises(ApiError, match="Illegal Parameter"):
+        check_documented("openapi/action/importFile", {"file": "a", "host": "b"})
