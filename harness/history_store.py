@@ -127,10 +127,15 @@ class HistoryStore:
     def open(cls, url: str, legacy_dir: Path | None = None) -> HistoryStore:
         """Connect, create or migrate the schema, and import ``legacy_dir/history.jsonl`` once if it exists."""
         store = cls(url)
-        with store._transaction() as connection:
-            schema.migrate(connection)
-        if legacy_dir is not None and (legacy_dir / LEGACY_FILE).is_file():
-            store.import_legacy(legacy_dir / LEGACY_FILE)
+        try:
+            with store._transaction() as connection:
+                schema.migrate(connection)
+            if legacy_dir is not None and (legacy_dir / LEGACY_FILE).is_file():
+                store.import_legacy(legacy_dir / LEGACY_FILE)
+        except BaseException:
+            # The caller never gets a store to close when opening fails; its pool must not outlive the attempt.
+            store.close()
+            raise
         return store
 
     def close(self) -> None:
