@@ -28,6 +28,8 @@ _CONNECTION_ERROR = re.compile(
     re.IGNORECASE,
 )
 _STATUS_CODE = re.compile(r"(?:code=|HTTPError\(['\"])(?P<code>[1-5]\d\d)\b")
+_CLOSED = re.compile(r"ConnectionClosed|RemoteDisconnected|Connection reset|ConnectionResetError", re.IGNORECASE)
+_TIMED_OUT = re.compile(r"Timeout|timed out", re.IGNORECASE)
 _REDIRECT_LIMIT = re.compile(r"Redirection limit reached \((?P<limit>\d+)\)|TooManyRedirects", re.IGNORECASE)
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 
@@ -195,6 +197,10 @@ class ErrorGroup:
             return f"HTTP {match['code']}"
         if re.search(r"ConnectionRefused|Connection refused", self.error, re.IGNORECASE):
             return "connection refused"
+        if _CLOSED.search(self.error):
+            return "the connection was closed before an answer"
+        if _TIMED_OUT.search(self.error):
+            return "no answer in time"
         redirects = _REDIRECT_LIMIT.search(self.error)
         if redirects:
             times = f"more than {redirects['limit']} times" if redirects["limit"] else "too many times"

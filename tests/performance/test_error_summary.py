@@ -19,6 +19,9 @@ from suites.performance.results import ErrorGroup
             "redirected more than 30 times (a redirect loop?)",
         ),
         ("TooManyRedirects('Exceeded 30 redirects.')", "redirected too many times (a redirect loop?)"),
+        ("HTTPConnectionClosed('connection closed.')", "the connection was closed before an answer"),
+        ("ConnectionResetError(104, 'Connection reset by peer')", "the connection was closed before an answer"),
+        ("ReadTimeout('HTTPConnectionPool: Read timed out.')", "no answer in time"),
         ("CatchResponseError('body did not say ok')", "CatchResponseError('body did not say ok')"),
     ],
 )
