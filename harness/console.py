@@ -11,6 +11,7 @@ from harness.events import Event, RunFinished, RunStarted, SuiteFinished, SuiteP
 from harness.models import RunResult, Status, SuiteResult, Verdict
 from harness.redaction import Redactor
 from harness.reporters.trend_page import FILE_NAME as TREND_PAGE
+from harness.verdict import headline_and_notes
 
 _STATUS_WORD = {
     Status.PASS: "PASS",
@@ -86,9 +87,12 @@ class Console:
 
     def _print_verdict(self, event: RunFinished) -> None:
         result = event.result
-        lines = ["", f"Verdict: {result.verdict.value}", *(f"  - {reason.text()}" for reason in result.reasons)]
-        if result.verdict is Verdict.READY and len(result.reasons) <= 1:
+        headline, notes = headline_and_notes(result.reasons)
+        lines = ["", f"Verdict: {result.verdict.value}", *(f"  - {reason.text()}" for reason in headline)]
+        if result.verdict is Verdict.READY and all(reason.status is None for reason in headline):
             lines.append("  (no warnings)")
+        if notes:
+            lines += ["Also worth knowing:", *(f"  - {reason.text()}" for reason in notes)]
         if result.comparison is not None:
             lines.append(describe(result.comparison))
         lines.append(f"Report: {event.run_dir / 'report.html'}")

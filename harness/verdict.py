@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from harness.models import Reason, Status, SuiteResult, Verdict
 
@@ -49,3 +49,16 @@ def decide(suites: Mapping[str, SuiteResult]) -> tuple[Verdict, list[Reason]]:
     passed, warned = counted.count(Status.PASS), counted.count(Status.WARN)
     summary = f"no check failed or errored: {passed} passed" + (f", {warned} with warnings" if warned else "")
     return Verdict.READY, [Reason(None, (), summary), *reasons]
+
+
+def headline_and_notes(reasons: Sequence[Reason]) -> tuple[list[Reason], list[Reason]]:
+    """The reasons that decide the verdict, and the notes a reader may also want, for showing apart.
+
+    The headline is every reason with a status (fail, error, warn), after the verdict's own sentence when the list
+    starts with one ("no check failed or errored: ...", "no suite was run ...", "the run was interrupted ...": a
+    first reason without a status is always such a sentence). Every other reason without a status is a note.
+    """
+    lead = list(reasons[:1]) if reasons and reasons[0].status is None else []
+    rest = reasons[len(lead) :]
+    headline = lead + [reason for reason in rest if reason.status is not None]
+    return headline, [reason for reason in rest if reason.status is None]

@@ -18,6 +18,7 @@ from harness.models import Reason, RunResult, Severity, Status, SuiteResult, Ver
 from harness.reporters import golive_checklist
 from harness.reporters.html_common import esc, label_for, severity_word, status_badge, table
 from harness.reporters.html_suite import checks_passed, is_skipped, render_suite, suite_anchor
+from harness.verdict import headline_and_notes
 
 FILE_NAME = "report.html"
 
@@ -157,11 +158,16 @@ def _contents(result: RunResult) -> str:
 
 
 def _reasons(result: RunResult) -> str:
-    if result.reasons:
-        items = "".join(f"<li>{_reason(reason)}</li>" for reason in result.reasons)
+    headline, notes = headline_and_notes(result.reasons)
+    if headline:
+        items = "".join(f"<li>{_reason(reason)}</li>" for reason in headline)
         body = f"<ul class='reasons'>{items}</ul>"
     else:
         body = "<p>No reasons were recorded.</p>"
+    if notes:
+        # Notes change nothing in the verdict; apart from the reasons, they do not dilute them.
+        items = "".join(f"<li>{_reason(reason)}</li>" for reason in notes)
+        body += f"<h3 id='notes'>Also worth knowing</h3><ul class='reasons notes'>{items}</ul>"
     return f'<section aria-labelledby="why"><h2 id="why">Why</h2>{body}</section>'
 
 

@@ -8,6 +8,7 @@ from harness.comparison import describe
 from harness.golive_list import golive_list_for
 from harness.models import RunResult, Status, Verdict
 from harness.reporters.golive_checklist import passed_text, render_markdown_section
+from harness.verdict import headline_and_notes
 
 FILE_NAME = "summary.md"
 
@@ -38,12 +39,14 @@ def render_markdown(result: RunResult) -> str:
     ]
     if result.interrupted:
         lines += ["> **The run was interrupted; results are partial.**", ""]
-    if result.reasons:
-        lines.append("### Why")
-        lines += [f"- {_cell(reason.text())}" for reason in result.reasons[:_MAX_REASONS]]
-        if len(result.reasons) > _MAX_REASONS:
-            lines.append(f"- … and {len(result.reasons) - _MAX_REASONS} more (see report.html)")
-        lines.append("")
+    headline, notes = headline_and_notes(result.reasons)
+    for title, reasons in (("### Why", headline), ("#### Also worth knowing", notes)):
+        if reasons:
+            lines.append(title)
+            lines += [f"- {_cell(reason.text())}" for reason in reasons[:_MAX_REASONS]]
+            if len(reasons) > _MAX_REASONS:
+                lines.append(f"- … and {len(reasons) - _MAX_REASONS} more (see report.html)")
+            lines.append("")
     if result.comparison is not None:
         lines += _comparison(result.comparison)
     lines += ["| Suite | Status | Checks | Findings (open / waived) |", "|---|---|---|---|"]

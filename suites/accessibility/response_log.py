@@ -4,6 +4,9 @@ The log is what makes a page's audit reusable: when each of these responses come
 page the browser would build from them is the one already audited. Anything the log cannot vouch for (a
 request that failed, a body the browser no longer has, a POST, a service worker's answer) leaves it in doubt,
 and a page in doubt is never reused.
+
+Servers tell browsers apart by a few request headers (a bot check, a mobile variant, an "unsupported browser"
+page): the log keeps those headers as the browser sent them to each origin, so that a re-check can ask the same.
 """
 
 from __future__ import annotations
@@ -14,12 +17,16 @@ import hashlib
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from suites.accessibility.urls import origin_text
+
 if TYPE_CHECKING:
     from playwright.async_api import Page, Request, Response
 
 # Bodies are read as responses arrive; a body still streaming when the audit ends gets this long to finish.
 SETTLE_TIMEOUT_S = 5.0
 NOT_MODIFIED = 304
+# The request headers by which servers commonly choose what to answer a browser (its identity and language).
+IDENTITY_HEADERS = ("user-agent", "accept-language", "sec-ch-ua", "sec-ch-ua-mobile", "sec-ch-ua-platform")
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,7 @@ class ResponseLog:
         self._responses: dict[tuple[str, str], RecordedResponse] = {}
         self._reading: set[asyncio.Task[None]] = set()
         self._page: Page | None = None
+        self._identity: dict[str, dict[str, str]] = {}
         self.doubt: str | None = None
 
     def attach(self, page: Page) -> None:
@@ -88,6 +96,11 @@ class ResponseLog:
         """The responses recorded, in the order they arrived."""
         return tuple(self._responses.values())
 
+    @property
+    def identity(self) -> dict[str, dict[str, str]]:
+        """Per origin, the IDENTITY_HEADERS the browser sent there (names in lower case)."""
+        return {site: dict(headers) for site, headers in self._identity.items()}
+
     def _doubt(self, why: str) -> None:
         self.doubt = self.doubt or why
 
@@ -107,6 +120,7 @@ class ResponseLog:
         if response.from_service_worker:
             self._doubt(f"a service worker answered {response.url}")
             return
+        await self._note_identity(response.request)
         status = response.status
         if 300 <= status < 400:
             location = await response.header_value("location")
@@ -121,6 +135,19 @@ class ResponseLog:
         if status == NOT_MODIFIED and body:
             status = 200
         self._keep(RecordedResponse(response.url, method, status, sha256=body_hash(body)))
+
+    async def _note_identity(self, request: Request) -> None:
+        # The browser sends one origin the same identity on every request: the first request there says it.
+        site = origin_text(request.url)
+        if site in self._identity:
+            return
+        self._identity[site] = {}
+        try:
+            headers = await request.all_headers()
+        except Exception as error:  # the tab closed: what was sent is unknown
+            self._doubt(f"the request headers sent to {site} could not be read ({type(error).__name__})")
+            return
+        self._identity[site] = {name: headers[name] for name in IDENTITY_HEADERS if name in headers}
 
     def _keep(self, response: RecordedResponse) -> None:
         key = (response.method, response.url)

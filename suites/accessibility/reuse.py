@@ -2,7 +2,8 @@
 
 After a valid audit of a page, its saved record and axe result are kept in the reuse cache with the
 responses the page was built from (see `response_log`). Before the next run opens a tab for that page, the
-responses are fetched again (see `response_check`): when every one is byte-identical, and the key (settings,
+responses are fetched again (see `response_check`), with the identity headers (User-Agent, Accept-Language,
+...) the browser sent for them: when every one is byte-identical, and the key (settings,
 golive, axe-core, browser, session: see `reuse_key`) is the same, the saved audit is the page's result, marked
 as reused. Any doubt means the page is audited again.
 """
@@ -24,9 +25,10 @@ from suites.accessibility.audit import AuditOptions, PageAudit
 from suites.accessibility.planning import PlannedPage
 from suites.accessibility.response_check import ResponseChecker
 from suites.accessibility.response_log import ResponseLog
-from suites.accessibility.reuse_cache import CacheEntry, ReuseCache, screenshot_name
+from suites.accessibility.reuse_cache import CacheEntry, CorruptEntry, ReuseCache, screenshot_name
 from suites.accessibility.reuse_key import ReuseBasis, SessionFacts, browser_identity, reuse_basis
 from suites.accessibility.settings import AccessibilitySettings
+from suites.accessibility.urls import origin_text
 
 if TYPE_CHECKING:
     from playwright.async_api import Playwright
@@ -43,15 +45,36 @@ def storable(record: PageRecord, result: dict[str, Any] | None, log: ResponseLog
     return log.doubt is None and any(response.url == document for response in log.responses)
 
 
+def sent_identity(log: ResponseLog, target: Target) -> dict[str, dict[str, str]]:
+    """The identity headers the browser sent to each origin, as an entry keeps them.
+
+    On the target's origin a configured header takes the place of the browser's own (the browser's route sets
+    it): the re-check sends it from the configuration, and as a secret it is not kept.
+    """
+    identity = log.identity
+    home = origin_text(target.url)
+    configured = {name.lower() for name in target.headers}
+    if home in identity:
+        identity[home] = {name: value for name, value in identity[home].items() if name not in configured}
+    return identity
+
+
 class PageReuse:
     """Looks pages up in the cache before they are audited, and keeps the valid audits for the next run."""
 
     def __init__(
-        self, cache: ReuseCache, basis: ReuseBasis, checker: ResponseChecker, redactor: Redactor, run_started: str
+        self,
+        cache: ReuseCache,
+        basis: ReuseBasis,
+        checker: ResponseChecker,
+        target: Target,
+        redactor: Redactor,
+        run_started: str,
     ) -> None:
         self.cache = cache
         self.basis = basis
         self.checker = checker
+        self._target = target
         self._redactor = redactor
         self._run_started = run_started
         self._loaded: dict[str, tuple[CacheEntry, bytes | None] | None] = {}
@@ -67,7 +90,7 @@ class PageReuse:
         for url in urls:
             found = self._load(url)
             if found is not None:
-                self.checker.prefetch(found[0].responses)
+                self.checker.prefetch(found[0].responses, found[0].browser_headers)
 
     async def lookup(self, page: PlannedPage) -> PageAudit | None:
         """The saved audit of `page` when everything it was built from is unchanged, else None."""
@@ -76,7 +99,7 @@ class PageReuse:
         if found is None:
             return None
         entry, screenshot = found
-        if not await self.checker.unchanged(entry.responses):
+        if not await self.checker.unchanged(entry.responses, entry.browser_headers):
             return None
         self.cache.touch(entry)
         try:
@@ -107,12 +130,19 @@ class PageReuse:
             url=page.url,
             audited_at=self._run_started,
             responses=log.responses,
+            browser_headers=sent_identity(log, self._target),
             record=record,
             result=audit.result,
             links=audit.links,
             screenshot=screenshot_name(audit.screenshot) if audit.screenshot is not None else None,
         )
-        masked = CacheEntry.from_dict(Artifacts.redacted(entry.to_dict(), self._redactor), entry.key)
+        try:
+            masked = CacheEntry.from_dict(Artifacts.redacted(entry.to_dict(), self._redactor), entry.key)
+        except CorruptEntry:  # the log left an origin without the headers sent there
+            return
+        # A secret inside what the browser sent would be saved masked, and a re-check could not send it as it was.
+        if masked.browser_headers != entry.browser_headers:
+            return
         self.cache.store(masked, audit.screenshot)
 
     def notes(self) -> list[str]:
@@ -155,4 +185,5 @@ async def open_reuse(playwright: Playwright, setup: ReuseSetup) -> tuple[PageReu
         checker = await ResponseChecker.open(playwright, target, setup.storage_state, setup.settings.page_timeout)
     except Exception as error:  # a file went missing, Playwright's request API refused: audit every page
         return None, f"no earlier audit was reused: the responses could not be checked ({type(error).__name__})"
-    return PageReuse(ReuseCache(setup.cache_dir), basis, checker, setup.redactor, setup.run_started), None
+    cache = ReuseCache(setup.cache_dir)
+    return PageReuse(cache, basis, checker, target, setup.redactor, setup.run_started), None

@@ -1,13 +1,15 @@
 """The reuse cache: one file per valid page audit, under the output folder, so the next run can reuse it.
 
-Layout under ``<out>/.cache/accessibility/v1/``::
+Layout under ``<out>/.cache/accessibility/v2/`` (the folder is named by CACHE_FORMAT)::
 
-    entries/<key>.json        what the audit saved for the page, and the responses it was built from
+    entries/<key>.json        what the audit saved for the page, the responses it was built from, and the
+                              identity headers the browser sent for them
     screenshots/<sha>.jpeg    the outlined screenshot, named by its own hash
 
 Every file is written atomically and named by what it holds, so two runs writing at once leave one whole
 entry or the other, never a mix. An entry that cannot be read, or is of another format, is ignored (and
-counted in a note): the page is then simply audited again.
+counted in a note): the page is then simply audited again. The folders of earlier formats are never read;
+`prune` empties them as their entries grow stale.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 from harness.files import write_atomic
 from suites.accessibility.response_log import RecordedResponse
 from suites.accessibility.reuse_key import CACHE_FORMAT
+from suites.accessibility.urls import origin_text
 
 ENTRIES = "entries"
 SCREENSHOTS = "screenshots"
@@ -39,14 +42,16 @@ class CorruptEntry(ValueError):
 class CacheEntry:
     """One valid page audit: its index record and axe result as saved, and what it was built from.
 
-    `audited_at` is when the run that audited the page started; `screenshot` the name of its screenshot
-    file in the cache, or None.
+    `audited_at` is when the run that audited the page started; `browser_headers` the identity headers the
+    browser sent to each origin the responses came from (see `response_log.IDENTITY_HEADERS`), which the
+    re-check sends again; `screenshot` the name of its screenshot file in the cache, or None.
     """
 
     key: str
     url: str
     audited_at: str
     responses: tuple[RecordedResponse, ...]
+    browser_headers: dict[str, dict[str, str]]
     record: dict[str, Any]
     result: dict[str, Any]
     links: tuple[str, ...] = ()
@@ -60,6 +65,7 @@ class CacheEntry:
             "url": self.url,
             "audited_at": self.audited_at,
             "responses": [response.to_dict() for response in self.responses],
+            "browser_headers": self.browser_headers,
             "record": self.record,
             "result": self.result,
             "links": list(self.links),
@@ -79,6 +85,7 @@ class CacheEntry:
                 url=str(data["url"]),
                 audited_at=str(data["audited_at"]),
                 responses=tuple(RecordedResponse.from_dict(item) for item in data["responses"]),
+                browser_headers=_browser_headers(data.get("browser_headers")),
                 record=dict(data["record"]),
                 result=dict(data["result"]),
                 links=tuple(str(link) for link in data.get("links") or ()),
@@ -88,7 +95,16 @@ class CacheEntry:
             raise CorruptEntry(f"{type(error).__name__}: {error}") from None
         if not entry.responses:
             raise CorruptEntry("no responses recorded")
+        # Without what the browser sent, a re-check would ask as some other client, and may be answered otherwise.
+        if {origin_text(response.url) for response in entry.responses} - entry.browser_headers.keys():
+            raise CorruptEntry("no request headers recorded for an origin it loaded from")
         return entry
+
+
+def _browser_headers(data: Any) -> dict[str, dict[str, str]]:
+    if not isinstance(data, dict) or not all(isinstance(headers, dict) for headers in data.values()):
+        raise CorruptEntry("no request headers recorded")
+    return {str(site): {str(name): str(value) for name, value in headers.items()} for site, headers in data.items()}
 
 
 class ReuseCache:
@@ -136,10 +152,14 @@ class ReuseCache:
     def prune(self, now: float | None = None) -> None:
         """Delete entries and screenshots neither written nor used for STALE_AFTER_DAYS; never raises.
 
-        Entries of settings, browsers or golive versions no longer in use would otherwise pile up for ever.
+        Entries of settings, browsers or golive versions no longer in use would otherwise pile up for ever;
+        the folders of earlier cache formats are swept the same way.
         """
         oldest = (time.time() if now is None else now) - STALE_AFTER_DAYS * 86400
-        for folder in (self.folder / ENTRIES, self.folder / SCREENSHOTS):
+        formats = [self.folder]
+        with contextlib.suppress(OSError):
+            formats += [path for path in self.folder.parent.glob("v*") if path.name != self.folder.name]
+        for folder in (base / part for base in formats for part in (ENTRIES, SCREENSHOTS)):
             with contextlib.suppress(OSError):
                 for path in folder.iterdir():
                     with contextlib.suppress(OSError):

@@ -22,7 +22,8 @@ from harness import __version__
 from suites.accessibility.audit import VIEWPORT, AuditOptions
 
 # Bumped whenever a reuse entry's meaning or shape changes; entries of another format are ignored.
-CACHE_FORMAT = 1
+# 2: entries keep the identity headers (User-Agent, Accept-Language, ...) the browser sent.
+CACHE_FORMAT = 2
 VERSION_TIMEOUT_S = 15.0
 _VERSION = re.compile(r"\d+(?:\.\d+)+")
 

@@ -18,3 +18,9 @@ def display_path(url: str, base: str) -> str:
         return url
     parts = urlsplit(url)
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def origin_text(url: str) -> str:
+    """A URL's origin written out ("http://127.0.0.1:8000"), default port included, as a key in saved data."""
+    scheme, host, port = origin(url)
+    return f"{scheme}://{f'[{host}]' if ':' in host else host}:{port}"

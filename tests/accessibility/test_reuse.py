@@ -16,6 +16,7 @@ from harness.blocks import Table
 from harness.suite import GatherError
 from suites.accessibility.axe_script import locate_axe_script
 from suites.accessibility.report import accessibility_blocks
+from suites.accessibility.reuse_key import CACHE_FORMAT
 from tests.accessibility import pages
 from tests.accessibility.running import Audit, MakeConfig, audit, chromium_missing
 from tests.support import LocalServer, Route, serve
@@ -80,7 +81,7 @@ class Runs:
 
     def entries(self) -> list[Path]:
         """The entry files in the cache."""
-        return sorted((self.cache / "v1" / "entries").glob("*.json"))
+        return sorted((self.cache / f"v{CACHE_FORMAT}" / "entries").glob("*.json"))
 
 
 @pytest.fixture

@@ -17,9 +17,11 @@ from suites.accessibility.audit import AuditOptions
 from suites.accessibility.response_log import RecordedResponse, ResponseLog, body_hash
 from suites.accessibility.reuse import storable
 from suites.accessibility.reuse_cache import STALE_AFTER_DAYS, CacheEntry, ReuseCache, screenshot_name
-from suites.accessibility.reuse_key import ReuseBasis, SessionFacts, reuse_basis, version_number
+from suites.accessibility.reuse_key import CACHE_FORMAT, ReuseBasis, SessionFacts, reuse_basis, version_number
 
 URL = "http://127.0.0.1:8000/start"
+SITE = "http://127.0.0.1:8000"
+AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36"
 OPTIONS = AuditOptions(tags=("wcag2a", "wcag2aa"), checks=("reflow",))
 BROWSER = "/usr/lib/chromium/chromium Chromium 156.0.8078.114"
 
@@ -100,6 +102,7 @@ def entry(key: str = "k" * 64, *, violations: int = 1, screenshot: bytes | None 
         url=URL,
         audited_at="2026-12-05T10:00:00Z",
         responses=(RecordedResponse(URL, "GET", 200, body_hash(b"<html>")),),
+        browser_headers={SITE: {"user-agent": AGENT, "accept-language": "en-US,en;q=0.9"}},
         record=record.to_dict(),
         result={"violations": [{"id": "image-alt", "nodes": [{}] * violations}]},
         links=("http://127.0.0.1:8000/next",),
@@ -135,7 +138,7 @@ def test_an_entry_and_its_screenshot_read_back_as_written(tmp_path: Path) -> Non
 def test_a_damaged_entry_is_ignored_with_a_note(tmp_path: Path, damage: Any) -> None:
     shot = b"\xff\xd8 a jpeg"
     ReuseCache(tmp_path).store(entry(screenshot=shot), shot)
-    damage(next((tmp_path / "v1" / "entries").iterdir()))
+    damage(next((tmp_path / f"v{CACHE_FORMAT}" / "entries").iterdir()))
     cache = ReuseCache(tmp_path)
     assert cache.load("k" * 64) is None
     assert cache.unreadable == 1
@@ -183,7 +186,7 @@ def test_writers_at_once_leave_whole_entries(tmp_path: Path) -> None:
     assert seen and set(seen) <= variants
     assert unreadable == [0]
     assert ReuseCache(tmp_path).load("k" * 64) is not None
-    assert not list((tmp_path / "v1" / "entries").glob(".*.tmp"))
+    assert not list((tmp_path / f"v{CACHE_FORMAT}" / "entries").glob(".*.tmp"))
 
 
 def _log(*responses: RecordedResponse, doubt: str | None = None) -> ResponseLog:
@@ -229,7 +232,10 @@ def test_entries_unused_for_a_month_are_pruned_and_a_reuse_keeps_one(tmp_path: P
     later = time.time() + month + 60
     cache.prune(now=later - 120)
     assert cache.load("k" * 64) is not None and cache.load("j" * 64) is not None
-    for path in [*(tmp_path / "v1" / "entries").iterdir(), *(tmp_path / "v1" / "screenshots").iterdir()]:
+    for path in [
+        *(tmp_path / f"v{CACHE_FORMAT}" / "entries").iterdir(),
+        *(tmp_path / f"v{CACHE_FORMAT}" / "screenshots").iterdir(),
+    ]:
         os.utime(path, (time.time() - month - 60,) * 2)
     cache.touch(entry(screenshot=shot))
     cache.prune()
