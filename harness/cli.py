@@ -14,6 +14,7 @@ from typing import NoReturn
 
 from harness import __version__
 from harness.errors import EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+from harness.finishing import StoppedAfterFinishing
 from harness.history_cli import add_history_commands
 from harness.suite_index import installed_commands, suite_names
 
@@ -122,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         _say(f"golive: error: {error}")
         return EXIT_USAGE
+    except StoppedAfterFinishing:
+        return EXIT_INTERRUPTED  # everything was written; the notice already said why it stops
     except KeyboardInterrupt:
         _say("golive: interrupted")
         return EXIT_INTERRUPTED

@@ -1,8 +1,10 @@
 """The engine: run each requested suite (gather, then judge), emit events, reach the verdict.
 
 This is the one place where a suite's exception becomes an `error` result, and where Ctrl-C turns into a
-finished-but-interrupted run whose results so far are still written. A live run judges the artifacts its
-suites returned, in memory; they are written to the run folder once, for `golive evaluate`.
+finished-but-interrupted run whose results so far are still written. Once every suite is judged, a signal no
+longer makes the run partial: it waits until the verdict, reports and history are written (`harness.finishing`).
+A live run judges the artifacts its suites returned, in memory; they are written to the run folder once, for
+`golive evaluate`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from harness.events import (
     SuiteStarted,
 )
 from harness.files import write_atomic
+from harness.finishing import finishing
 from harness.history import comparison_with_history
 from harness.history_gates import apply_history_gates
 from harness.models import SCHEMA_VERSION, Check, Reason, RunResult, Status, SuiteResult, skipped_suite
@@ -303,11 +306,12 @@ def execute_run(plan: RunPlan, emit: Callable[[Event], None], redactor: Redactor
         signed_in.finish(run_dir)
     ordered = {name: results[name] for name in suite_names() if name in results}
     identity = RunIdentity(run_id, runner.target.url, utc_timestamp(now), plan.profile, interrupted)
-    result = _conclude(identity, ordered, plan.config, redactor, plan.out_dir)
-    notes = [note for note in (signed_in.summary(), latest_problem) if note is not None]
-    if notes:
-        result = replace(result, reasons=(*result.reasons, *(Reason(None, (), note) for note in notes)))
-    emit(RunFinished(result, run_dir))
+    with finishing():
+        result = _conclude(identity, ordered, plan.config, redactor, plan.out_dir)
+        notes = [note for note in (signed_in.summary(), latest_problem) if note is not None]
+        if notes:
+            result = replace(result, reasons=(*result.reasons, *(Reason(None, (), note) for note in notes)))
+        emit(RunFinished(result, run_dir))
     return result
 
 
@@ -390,6 +394,7 @@ def execute_evaluation(
         finished_at=saved.get("finished_at", ""),
         evaluated_at=_now(),
     )
-    result = _conclude(identity, results, config, Redactor(secrets), run_dir.parent)
-    emit(RunFinished(result, run_dir))
+    with finishing():
+        result = _conclude(identity, results, config, Redactor(secrets), run_dir.parent)
+        emit(RunFinished(result, run_dir))
     return result

@@ -1,7 +1,8 @@
 """A suite for fault tests: it says on stderr when it reaches a phase and can be told to stall there.
 
 GOLIVE_FAULT_STALL names the phase to stall in: "gather" or "judge". It also starts a child process while
-gathering, so a test can check that nothing is left behind when golive is stopped.
+gathering, so a test can check that nothing is left behind when golive is stopped. GOLIVE_FAULT_FAIL=1 makes its
+check fail when judged (a NOT_READY run, which the notify webhook is told about).
 """
 
 from __future__ import annotations
@@ -42,4 +43,5 @@ class PausingSuite(Suite):
     def judge(self, artifacts: Artifacts, context: JudgeContext) -> SuiteResult:
         _phase("judge")
         value = artifacts.read_json("measured.json")["value"]
-        return SuiteResult(self.name, checks=(Check("value", Status.PASS, f"value {value}", value),))
+        status = Status.FAIL if os.environ.get("GOLIVE_FAULT_FAIL") == "1" else Status.PASS
+        return SuiteResult(self.name, checks=(Check("value", status, f"value {value}", value),))
