@@ -163,7 +163,15 @@ def command_demo(args: argparse.Namespace) -> int:
 def command_config_check(args: argparse.Namespace) -> int:
     """`golive config check`: validate the config as `run` would, every profile too; print what it resolves to."""
     path = args.config if args.config is not None else find_default_config(Path.cwd())
-    loaded = _load(path, args.profile, args.overrides)
+    try:
+        loaded = load_config(path, args.profile, args.overrides)
+    except ConfigError as error:
+        # The profiles are checked too, so one try names every problem the file has.
+        try:
+            also = profile_problems(path, already_said=error.problems)
+        except ConfigError:
+            also = []
+        raise UsageError("; ".join([str(error), *also])) from None
     config = loaded.config
     problems = [] if config.target.url else ["no target: set target.url in the config (or pass --target to run)"]
     problems += suite_problems(config, tuple(config.suites or default_suites()))

@@ -84,6 +84,13 @@ def _given(detail: ErrorDetails, messages: Sequence[str]) -> str:
 
 def describe_validation_error(error: ValidationError, sources: str, model: type[BaseModel]) -> str:
     """Every problem in one line; alternatives for the same key (a union) are joined with "or"."""
+    problems = validation_problems(error, model)
+    count = f"{len(problems)} problems: " if len(problems) > 1 else ""
+    return f"config error ({sources}): {count}" + "; ".join(problems)
+
+
+def validation_problems(error: ValidationError, model: type[BaseModel]) -> list[str]:
+    """Each problem as "key: what is wrong (got value)"."""
     by_location: dict[str, tuple[ErrorDetails, list[str]]] = {}
     for detail in error.errors():
         text, keys = _location(detail["loc"])
@@ -96,5 +103,4 @@ def describe_validation_error(error: ValidationError, sources: str, model: type[
         # A union's alternatives each say "Input should be ..."; one "should be" reads better.
         alternatives = [messages[0], *(message.removeprefix("Input should be ") for message in messages[1:])]
         problems.append(f"{location}: {' or '.join(alternatives)}{_given(detail, messages)}")
-    count = f"{len(problems)} problems: " if len(problems) > 1 else ""
-    return f"config error ({sources}): {count}" + "; ".join(problems)
+    return problems

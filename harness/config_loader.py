@@ -10,7 +10,7 @@ import copy
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import ValidationError
 
-from harness.config_errors import describe_validation_error
+from harness.config_errors import describe_validation_error, validation_problems
 from harness.errors import ConfigError
 from harness.redaction import Redactor
 from harness.registry import default_suites, full_config_model, loadable_suites, suite_names
@@ -291,7 +291,9 @@ def load_config(
     except ValidationError as error:
         # A bad value is quoted back to the user, and it may be a secret (an API key given as a number).
         message = describe_validation_error(error, described_sources, model)
-        raise ConfigError(Redactor(secrets).text(message)) from None
+        redactor = Redactor(secrets)
+        said = tuple(redactor.text(problem) for problem in validation_problems(error, model))
+        raise ConfigError(redactor.text(message), said) from None
     known = suite_names()
     problems = [f"suites: unknown suite {name!r}" for name in config.suites if name not in known]
     problems += [
@@ -301,12 +303,18 @@ def load_config(
     ]
     if problems:
         listed = "; ".join(problems)
-        raise ConfigError(f"config error ({described_sources}): {listed} (suites: {', '.join(known)})")
+        raise ConfigError(f"config error ({described_sources}): {listed} (suites: {', '.join(known)})", tuple(problems))
     return LoadedConfig(config=config, secrets=frozenset(secrets), sources=tuple(sources), profile=profile)
 
 
-def profile_problems(path: Path | None, environ: Mapping[str, str] | None = None) -> list[str]:
-    """What is wrong with each profile of the file, checked as `golive run --profile NAME` would check it."""
+def profile_problems(
+    path: Path | None, environ: Mapping[str, str] | None = None, already_said: Sequence[str] = ()
+) -> list[str]:
+    """What is wrong with each profile of the file, checked as `golive run --profile NAME` would check it.
+
+    A problem of the file itself shows up under every profile too; those in `already_said` are left out, so each
+    problem is said once.
+    """
     if path is None:
         return []
     profiles = _read_toml(path).get("profiles", {})
@@ -315,5 +323,7 @@ def profile_problems(path: Path | None, environ: Mapping[str, str] | None = None
         try:
             load_config(path, name, environ=environ)
         except ConfigError as error:
-            problems.append(f"profile {name!r}: {error}")
+            own = [problem for problem in error.problems if problem not in already_said]
+            if own:
+                problems.append(f"profile {name!r}: {'; '.join(own)}")
     return problems

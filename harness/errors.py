@@ -14,7 +14,15 @@ class UsageError(Exception):
 
 
 class ConfigError(Exception):
-    """A configuration that cannot be used; the message is one line a user can act on."""
+    """A configuration that cannot be used; the message is one line a user can act on.
+
+    `problems` lists each problem on its own, without the sources, so a caller checking several layers (the file
+    and each of its profiles) can say every problem once.
+    """
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.problems = problems or (message,)
 
 
 class GatherError(Exception):

@@ -77,7 +77,7 @@ def test_a_waiver_for_a_suite_that_does_not_exist_is_refused() -> None:
         ("[performance]\nusers = 5\n", "no target: set target.url"),
         (
             '[target]\nurl = "http://127.0.0.1:8000"\n[profiles.nightly]\nperformance = { userz = 5 }\n',
-            "profile 'nightly': config error",
+            "profile 'nightly': performance.userz: unknown key (did you mean 'users'?)",
         ),
         ('[target]\nurl = "http://127.0.0.1:8000"\n[security]\nrules_file = "missing.tsv"\n', "missing.tsv"),
         ('[target]\nurl = "http://127.0.0.1:8000"\n[performance]\nlocustfile = "nope.py"\n', "nope.py"),
@@ -94,6 +94,22 @@ def test_config_check_refuses_what_run_would_refuse(
     (tmp_path / "golive.toml").write_text(text)
     assert main(["config", "check"]) == 3
     assert expected in capsys.readouterr().err
+
+
+def test_config_check_names_a_problem_of_the_file_and_one_of_a_profile_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "golive.toml").write_text(
+        '[target]\nurl = "http://127.0.0.1:8000"\n[performance]\nusers = "ten"\n'
+        '[profiles.nightly]\nperformance = { durationn = "1m" }\n'
+    )
+    assert main(["config", "check"]) == 3
+    error = capsys.readouterr().err
+    assert "performance.users: Input should be a valid integer" in error
+    assert "profile 'nightly': performance.durationn: unknown key (did you mean 'duration'?)" in error
+    # The file's own problem is said once, not again under the profile.
+    assert error.count("performance.users:") == 1
 
 
 def test_config_check_passes_a_good_config_with_profiles(
