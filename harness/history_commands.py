@@ -128,7 +128,9 @@ def render_run(run: RunRecord) -> str:
     lines = [
         f"run {run.run_id}" + (f" ({run.label})" if run.label else ""),
         f"target {run.target}" + (f", profile {run.profile}" if run.profile else ""),
-        f"verdict {run.verdict}" + (" (interrupted)" if run.interrupted else ""),
+        f"verdict {run.verdict}"
+        + (" (interrupted)" if run.interrupted else "")
+        + (f" (re-evaluated {run.evaluated_at}, with the config kept in its result.json)" if run.evaluated_at else ""),
         f"started {run.started_at or '?'}, finished {run.finished_at or '?'}, golive {run.golive_version or '?'}",
     ]
     if run.invalid_reason is not None:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     insert,
+    inspect,
     select,
     text,
 )
@@ -59,6 +60,7 @@ runs = Table(
     Column("invalid_reason", Text),
     Column("invalidated_at", String(32)),
     Column("recorded_at", String(32), nullable=False),
+    Column("evaluated_at", String(32)),  # set when `golive evaluate` judged the run again (schema 2)
     Index("ix_golive_runs_target_profile", "target", "profile"),
 )
 
@@ -125,8 +127,15 @@ def _create_v1(connection: Connection) -> None:
     metadata.create_all(connection, tables=[meta, runs, *CHILD_TABLES], checkfirst=True)
 
 
+def _add_evaluated_at(connection: Connection) -> None:
+    # Step 1 creates the tables from today's definitions, so a new database already has the column; only a
+    # database made by an older golive needs it added.
+    if "evaluated_at" not in {column["name"] for column in inspect(connection).get_columns(runs.name)}:
+        connection.execute(text(f"ALTER TABLE {runs.name} ADD COLUMN evaluated_at VARCHAR(32)"))
+
+
 # Append only: a released migration never changes, a schema change is a new numbered step.
-MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _create_v1),)
+MIGRATIONS: tuple[tuple[int, Callable[[Connection], None]], ...] = ((1, _create_v1), (2, _add_evaluated_at))
 LATEST_VERSION = MIGRATIONS[-1][0]
 # Any constant: PostgreSQL's advisory lock key that serialises migrations between processes.
 _MIGRATION_LOCK = 0x601_1FE

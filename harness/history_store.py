@@ -190,6 +190,7 @@ class HistoryStore:
             "invalid_reason": invalid[0],
             "invalidated_at": invalid[1],
             "recorded_at": _now(),
+            "evaluated_at": run.evaluated_at,
         }
         run_pk = connection.execute(insert(schema.runs).values(**values)).inserted_primary_key[0]  # type: ignore[index]
         self._write_suites(connection, int(run_pk), run.suites.values())
@@ -392,4 +393,5 @@ def _run_from_rows(row: Any, mine: dict[str, list[Any]]) -> RunRecord:
         config_hash=row["config_hash"],
         invalid_reason=row["invalid_reason"],
         suites=suites,
+        evaluated_at=row["evaluated_at"],
     )

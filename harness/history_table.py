@@ -52,9 +52,15 @@ def _header(columns: list[tuple[str, str | None]], labels: dict[tuple[str, str],
 
 
 def _note(run: RunRecord) -> str:
+    notes = []
     if run.invalid_reason is not None:
-        return f"INVALID: {run.invalid_reason}"
-    return "interrupted" if run.interrupted else ""
+        notes.append(f"INVALID: {run.invalid_reason}")
+    if run.interrupted:
+        notes.append("interrupted")
+    if run.evaluated_at:
+        # The verdict shown is the latest evaluation's, not the one the run ended with.
+        notes.append(f"re-evaluated {run.evaluated_at}")
+    return "; ".join(notes)
 
 
 def history_rows(runs: Sequence[RunRecord]) -> list[list[str]]:
@@ -99,6 +105,7 @@ def history_json(runs: Sequence[RunRecord]) -> list[dict[str, Any]]:
             "started_at": run.started_at,
             "interrupted": run.interrupted,
             "invalid_reason": run.invalid_reason,
+            "evaluated_at": run.evaluated_at,
             "golive_version": run.golive_version,
             "config_hash": run.config_hash,
             "open_findings": sum(1 for finding in run.findings().values() if not finding.waived),

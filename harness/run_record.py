@@ -121,6 +121,7 @@ class RunRecord:
     config_hash: str = ""
     invalid_reason: str | None = None
     suites: Mapping[str, SuiteRecord] = field(default_factory=dict)
+    evaluated_at: str | None = None  # when `golive evaluate` last judged the run again; None: as it ran
 
     @property
     def valid(self) -> bool:
@@ -262,6 +263,7 @@ def record_from_result(
         interrupted=bool(data.get("interrupted")),
         golive_version=str(data.get("golive_version", "")),
         config_hash=config_hash(config) if config else "",
+        evaluated_at=data.get("evaluated_at") or None,
         suites={
             name: suite_record(name, suite, config, (headlines or {}).get(name))
             for name, suite in suites.items()

@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, insert
+from sqlalchemy import create_engine, delete, insert, text
 
 from harness import history_schema
 from harness.history import run_record
@@ -146,8 +146,40 @@ def test_a_database_from_a_newer_golive_is_refused(history_url: str) -> None:
     with engine.begin() as connection:
         connection.execute(insert(history_schema.schema_versions).values(version=99, applied_at="2030-01-01T00:00:00Z"))
     engine.dispose()
-    with pytest.raises(HistoryError, match="schema version 99; this golive knows up to 1"):
+    with pytest.raises(
+        HistoryError, match=f"schema version 99; this golive knows up to {history_schema.LATEST_VERSION}"
+    ):
         HistoryStore.open(history_url)
+
+
+def test_a_database_made_by_schema_1_is_migrated_and_its_runs_still_read(history_url: str) -> None:
+    store = HistoryStore.open(history_url)
+    old = record(full_run("20261126T010000Z-aaaa"), label="v1.4.2")
+    store.record(old)
+    store.close()
+    # Turn it back into what a golive of schema 1 left: no evaluated_at column, version 2 not applied.
+    engine = create_engine(HistoryStore(history_url).url)
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE golive_runs DROP COLUMN evaluated_at"))
+        connection.execute(delete(history_schema.schema_versions).where(history_schema.schema_versions.c.version == 2))
+    engine.dispose()
+
+    with HistoryStore.open(history_url) as migrated:
+        assert migrated.get(old.run_id) == old
+        judged_again = dataclasses.replace(old, verdict="NOT_READY", evaluated_at="2026-11-27T09:00:00Z")
+        migrated.record(judged_again)
+        assert migrated.get(old.run_id) == judged_again
+
+
+def test_a_run_judged_again_is_marked_as_such(history_url: str) -> None:
+    with HistoryStore.open(history_url) as store:
+        store.record(record(full_run("20261126T010000Z-aaaa")))
+        assert store.runs()[0].evaluated_at is None
+        store.record(
+            dataclasses.replace(record(full_run("20261126T010000Z-aaaa")), evaluated_at="2026-11-27T09:00:00Z")
+        )
+        (again,) = store.runs()
+    assert again.evaluated_at == "2026-11-27T09:00:00Z"
 
 
 @pytest.mark.integration

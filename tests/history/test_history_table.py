@@ -88,6 +88,17 @@ def test_invalid_and_interrupted_runs_say_so() -> None:
     assert entry["suites"]["performance"]["headline"] == {"p95_ms": 300, "rps": 100.0, "error_ratio": 0.0}
 
 
+def test_a_run_judged_again_says_its_verdict_is_the_re_evaluated_one() -> None:
+    judged = dataclasses.replace(record(full_run("20261126T010000Z-aaaa")), evaluated_at="2026-11-27T09:00:00Z")
+    stopped_and_judged = dataclasses.replace(
+        record(full_run("20261127T010000Z-bbbb", interrupted=True)), evaluated_at="x"
+    )
+    rows = history_rows([judged, stopped_and_judged])
+    assert rows[1][-1] == "re-evaluated 2026-11-27T09:00:00Z"
+    assert rows[2][-1] == "interrupted; re-evaluated x"
+    assert history_json([judged])[0]["evaluated_at"] == "2026-11-27T09:00:00Z"
+
+
 def test_runs_from_the_old_history_file_show_their_numbers() -> None:
     legacy = record_from_legacy(
         {
