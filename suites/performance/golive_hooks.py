@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 import gevent
 from locust import LoadTestShape, events
 from locust.env import Environment
-from locust.runners import WorkerRunner
+from locust.runners import MasterRunner, WorkerRunner
 
 from suites.performance.protocol import (
     ENV_ABORT,
@@ -104,6 +104,9 @@ def progress_sample(environment: Environment) -> dict[str, Any]:
     }
     if _RECORD["stage"]:
         sample["stage"] = _RECORD["stage"]
+    if isinstance(runner, MasterRunner):
+        # While the master waits for its workers, how many have joined is the figure worth showing.
+        sample["workers"] = runner.worker_count
     return sample
 
 

@@ -151,6 +151,10 @@ def format_progress(sample: Mapping[str, Any]) -> str:
     p95_text = "-" if p95 is None else f"{float(p95):.0f}"
     failures = int(sample.get("failures") or 0)
     stage = f"{sample['stage']}: " if sample.get("stage") else ""
+    if not sample.get("requests") and not failures:
+        # Workers report to the master in batches every few seconds; "0.0 rps" would read as a dead target.
+        joined = f" ({int(sample['workers'])} worker(s) connected)" if "workers" in sample else ""
+        return f"{stage}users {int(sample.get('users') or 0)}, no requests counted yet{joined}"
     line = (
         f"{stage}users {int(sample.get('users') or 0)}, {float(sample.get('rps') or 0):.1f} rps, "
         f"p95 {p95_text} ms, {failures} error{'s' if failures != 1 else ''} "

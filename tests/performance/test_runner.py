@@ -98,6 +98,10 @@ def test_gather_error_messages_are_one_line() -> None:
 def test_progress_line() -> None:
     sample = {"users": 10, "rps": 420.04, "p95_ms": 38, "requests": 1200, "failures": 0}
     assert format_progress(sample) == "users 10, 420.0 rps, p95 38 ms, 0 errors (1200 requests)"
+    before_the_first_report = {"users": 5, "rps": 0.0, "p95_ms": None, "requests": 0, "failures": 0}
+    assert format_progress(before_the_first_report) == "users 5, no requests counted yet"
+    waiting = {**before_the_first_report, "users": 0, "workers": 0}
+    assert format_progress(waiting) == "users 0, no requests counted yet (0 worker(s) connected)"
 
 
 def test_gather_refuses_a_host_that_is_not_allowed(tmp_path: Path, make_config: MakeConfig, today: dt.date) -> None:
