@@ -94,9 +94,15 @@ def _section(index: int, section: TargetTrend) -> str:
 
 
 def _note(run: RunRecord) -> str:
+    notes = []
     if run.invalid_reason is not None:
-        return f"INVALID: {run.invalid_reason}"
-    return "interrupted: results are partial" if run.interrupted else ""
+        notes.append(f"INVALID: {run.invalid_reason}")
+    elif run.interrupted:
+        notes.append("interrupted: results are partial")
+    if run.evaluated_at:
+        # The verdict shown is the latest `golive evaluate`'s, not the one the run ended with.
+        notes.append(f"verdict re-evaluated {run.evaluated_at}")
+    return "; ".join(notes)
 
 
 def _mark(mark: RunMark, moment: str) -> str:
@@ -107,6 +113,8 @@ def _mark(mark: RunMark, moment: str) -> str:
         flags = '<span class="flag">INVALID</span>'
     elif run.interrupted:
         flags = '<span class="flag">interrupted</span>'
+    elif run.evaluated_at:
+        flags = '<span class="flag">re-evaluated</span>'
     face = (
         f'<span class="mark-verdict"><span aria-hidden="true">{esc(symbol)} </span>{esc(word)}</span>'
         f'<span class="mark-when">{esc(moment)}</span>{flags}'

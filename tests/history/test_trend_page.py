@@ -123,6 +123,16 @@ def test_invalidated_and_interrupted_runs_are_marked(tmp_path: Path) -> None:
     assert "(invalid)" in html and "(interrupted)" in html
 
 
+def test_a_verdict_from_golive_evaluate_is_marked_as_re_evaluated(tmp_path: Path) -> None:
+    first, second = _ids(2)
+    judged = dataclasses.replace(record(full_run(second)), evaluated_at="2026-11-27T09:00:00Z")
+    store = _store(tmp_path, [record(full_run(first)), judged])
+    html = _page(trend_sections(store, tmp_path))
+    store.close()
+    assert html.count('<span class="flag">re-evaluated</span>') == 1
+    assert "verdict re-evaluated 2026-11-27T09:00:00Z" in html
+
+
 def test_verdicts_read_in_words_and_symbols(tmp_path: Path) -> None:
     ids = _ids(3)
     verdicts = [Verdict.READY, Verdict.NOT_READY, Verdict.INCONCLUSIVE]
