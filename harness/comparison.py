@@ -10,6 +10,7 @@ finding is still present. The same rule, mirrored, decides whether a finding is 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from harness.run_record import FindingRecord, RunRecord, SuiteRecord
@@ -80,13 +81,17 @@ def classify(before: RunRecord, after: RunRecord) -> dict[str, list[tuple[Findin
 _NOISE_MS = 2.0
 
 
-def _metric_changes(before: RunRecord, after: RunRecord, significant: float) -> list[dict[str, Any]]:
+def _metric_changes(
+    before: RunRecord, after: RunRecord, significant: float, work_metrics: Mapping[str, Collection[str]]
+) -> list[dict[str, Any]]:
     changes = []
     for name, suite in after.suites.items():
         earlier = before.suites.get(name)
         if earlier is None or not earlier.ran or not suite.ran:
             continue
         for metric, value in suite.metrics.items():
+            if metric in work_metrics.get(name, ()):
+                continue
             old = earlier.metrics.get(metric)
             if old is None or old == value or (old and abs(value - old) / abs(old) <= significant):
                 continue
@@ -101,11 +106,15 @@ def _listed(items: list[tuple[FindingRecord, str]]) -> list[str]:
 
 
 def compare(
-    after: RunRecord, before: RunRecord | None, significant: float = SIGNIFICANT_CHANGE
+    after: RunRecord,
+    before: RunRecord | None,
+    significant: float = SIGNIFICANT_CHANGE,
+    work_metrics: Mapping[str, Collection[str]] | None = None,
 ) -> dict[str, Any] | None:
     """The comparison stored in result.json under "comparison", or None when there is no earlier run.
 
-    Metrics are listed when they moved by more than the fraction `significant` (0: every change).
+    Metrics are listed when they moved by more than the fraction `significant` (0: every change), except each
+    suite's `work_metrics` (suite → metric keys about golive's own work, not the service).
     """
     if before is None:
         return None
@@ -131,7 +140,7 @@ def compare(
         "resolved": _listed(groups["resolved"]),
         "unchanged": _listed(groups["unchanged"]),
         "not_compared": _listed(groups["not_compared"]),
-        "metric_changes": _metric_changes(before, after, significant),
+        "metric_changes": _metric_changes(before, after, significant, work_metrics or {}),
     }
 
 

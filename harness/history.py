@@ -42,6 +42,17 @@ def declared_headlines(names: Iterable[str]) -> dict[str, dict[str, str]]:
     return declared
 
 
+def declared_work_metrics(names: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Each suite's `work_metrics` (about golive's own work, never compared), for the suites that can be loaded."""
+    declared = {}
+    for name in names:
+        try:
+            declared[name] = suite_class(name).work_metrics
+        except (KeyError, SuiteLoadError):
+            continue
+    return declared
+
+
 def run_record(result: RunResult, redactor: Redactor, label: str | None = None) -> RunRecord:
     """The history record of a run, built from its result.json content with secrets masked."""
     data = json.loads(redactor.text(json.dumps(result.to_dict(), default=str)))
@@ -58,7 +69,7 @@ def comparison_with_history(
     try:
         with open_history(settings, out_dir) as store:
             record = run_record(result, redactor)
-            return compare(record, store.previous(record))
+            return compare(record, store.previous(record), work_metrics=declared_work_metrics(result.suites))
     except HistoryError:
         return None
 

@@ -11,7 +11,7 @@ from typing import Any
 from harness.comparison import NOT_RUN, compare, describe, suite_state
 from harness.config_loader import ConfigError, LoadedConfig, find_default_config, load_config
 from harness.errors import EXIT_READY, UsageError
-from harness.history import open_history
+from harness.history import declared_work_metrics, open_history
 from harness.history_settings import HISTORY_DB
 from harness.history_store import ANY_PROFILE, LEGACY_FILE, HistoryError, HistoryStore, shown_url
 from harness.history_table import history_json, render_history
@@ -241,7 +241,8 @@ def command_compare(args: argparse.Namespace) -> int:
         raise UsageError(redactor.text(str(error))) from None
     finally:
         opened.close()
-    comparison = compare(after, before, significant=0.0)
+    names = [*before.suites, *after.suites]
+    comparison = compare(after, before, significant=0.0, work_metrics=declared_work_metrics(names))
     assert comparison is not None
     if args.json:
         _print(json.dumps(comparison, indent=2), redactor)

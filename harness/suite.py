@@ -128,6 +128,9 @@ class Suite:
     sarif: ClassVar[bool] = False
     # Metric keys (dotted for nested ones) worth a column in `golive history`, with their short labels.
     headline_metrics: ClassVar[Mapping[str, str]] = {}
+    # Metric keys about golive's own work on a run (pages taken from its cache), not about the service: never
+    # listed as a change between two runs.
+    work_metrics: ClassVar[frozenset[str]] = frozenset()
     # Go-live topics this suite's checks cover (topic id from harness.golive_list.TOPICS → "measured",
     # "evidence" or "sign-off"); a result can narrow it per check (see harness.golive_list.CheckCoverage).
     golive_topics: ClassVar[Mapping[str, str]] = {}

@@ -30,6 +30,7 @@ class AccessibilitySuite(Suite):
         "by_impact.critical": "a11y crit",
         "by_impact.serious": "a11y serious",
     }
+    work_metrics: ClassVar[frozenset[str]] = frozenset({"pages_reused"})
     golive_topics: ClassVar[Mapping[str, str]] = {"accessibility-audit": "measured"}
 
     def config_problems(self, settings: Any) -> list[str]:

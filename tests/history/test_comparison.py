@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 from harness.comparison import classify, compare, describe
-from harness.models import Check, Status
+from harness.history import declared_work_metrics
+from harness.models import Check, Status, SuiteResult
 from harness.run_record import FindingRecord, record_from_legacy
 from tests.history.runs import (
     DEFAULT_CONFIG,
@@ -171,3 +172,18 @@ def test_a_latency_that_moved_by_timer_noise_is_not_a_change() -> None:
     slower = dataclasses.replace(full, suites={**full.suites, "performance": performance(p95=4.0)})
     moved = compare(record(slower), record(before))
     assert moved is not None and any(change["metric"] == "p95_ms" for change in moved["metric_changes"])
+
+
+def test_golive_s_own_work_is_never_a_change_of_the_service() -> None:
+    full = full_run("20261126T010000Z-aaaa")
+
+    def audited(reused: int) -> SuiteResult:
+        suite = accessibility()
+        return dataclasses.replace(suite, metrics={**suite.metrics, "pages_reused": reused})
+
+    before = record(dataclasses.replace(full, suites={**full.suites, "accessibility": audited(0)}))
+    after = record(dataclasses.replace(full, suites={**full.suites, "accessibility": audited(2)}))
+    plain = compare(after, before, significant=0.0)
+    assert plain is not None and any(change["metric"] == "pages_reused" for change in plain["metric_changes"])
+    declared = compare(after, before, significant=0.0, work_metrics=declared_work_metrics(["accessibility"]))
+    assert declared is not None and declared["metric_changes"] == []
