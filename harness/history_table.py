@@ -51,18 +51,6 @@ def _header(columns: list[tuple[str, str | None]], labels: dict[tuple[str, str],
     ]
 
 
-def _note(run: RunRecord) -> str:
-    notes = []
-    if run.invalid_reason is not None:
-        notes.append(f"INVALID: {run.invalid_reason}")
-    if run.interrupted:
-        notes.append("interrupted")
-    if run.evaluated_at:
-        # The verdict shown is the latest evaluation's, not the one the run ended with.
-        notes.append(f"re-evaluated {run.evaluated_at}")
-    return "; ".join(notes)
-
-
 def history_rows(runs: Sequence[RunRecord]) -> list[list[str]]:
     """The table as rows of cells, the header first."""
     columns, labels = _columns(runs)
@@ -80,7 +68,7 @@ def history_rows(runs: Sequence[RunRecord]) -> list[list[str]]:
             else:
                 value = suite.headline_values([key]).get(key)
                 cells.append("-" if value is None else _format(value))
-        rows.append([*cells, _note(run)])
+        rows.append([*cells, "; ".join(run.notes())])
     return rows
 
 

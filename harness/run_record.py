@@ -128,6 +128,18 @@ class RunRecord:
         """A run that may serve as a baseline: finished and not invalidated."""
         return self.invalid_reason is None and not self.interrupted
 
+    def notes(self) -> list[str]:
+        """What a list of runs must say beside the verdict: invalidated, interrupted, judged again."""
+        notes = []
+        if self.invalid_reason is not None:
+            notes.append(f"INVALID: {self.invalid_reason}")
+        if self.interrupted:
+            notes.append("interrupted: results are partial")
+        if self.evaluated_at:
+            # The verdict shown is the latest `golive evaluate`'s, not the one the run ended with.
+            notes.append(f"verdict re-evaluated {self.evaluated_at}")
+        return notes
+
     def findings(self) -> dict[str, FindingRecord]:
         """Every finding of the run by fingerprint (waived ones included: a waived finding is still there)."""
         return {fp: finding for suite in self.suites.values() for fp, finding in suite.findings.items()}

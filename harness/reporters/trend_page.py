@@ -15,7 +15,6 @@ from harness.models import Verdict
 from harness.reporters.html import VERDICT_TEXT
 from harness.reporters.html_common import esc, label_for, table
 from harness.reporters.trend_charts import render_trend_chart, run_moments
-from harness.run_record import RunRecord
 from harness.trends import RunMark, TargetTrend
 
 FILE_NAME = "index.html"
@@ -93,18 +92,6 @@ def _section(index: int, section: TargetTrend) -> str:
     )
 
 
-def _note(run: RunRecord) -> str:
-    notes = []
-    if run.invalid_reason is not None:
-        notes.append(f"INVALID: {run.invalid_reason}")
-    elif run.interrupted:
-        notes.append("interrupted: results are partial")
-    if run.evaluated_at:
-        # The verdict shown is the latest `golive evaluate`'s, not the one the run ended with.
-        notes.append(f"verdict re-evaluated {run.evaluated_at}")
-    return "; ".join(notes)
-
-
 def _mark(mark: RunMark, moment: str) -> str:
     run = mark.run
     word, symbol, css = verdict_text(run.verdict)
@@ -139,7 +126,7 @@ def _runs_table(marks: Sequence[RunMark], moments: Sequence[str]) -> str:
                 esc(run.profile or "none"),
                 str(open_findings),
                 report,
-                esc(_note(run)),
+                esc("; ".join(run.notes())),
             ]
         )
     headers = ["Run", "Started", "Verdict", "Label", "Profile", "Open findings", "Report", "Note"]

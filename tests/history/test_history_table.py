@@ -82,7 +82,7 @@ def test_invalid_and_interrupted_runs_say_so() -> None:
     stopped = record(full_run("20261127T010000Z-bbbb", interrupted=True))
     rows = history_rows([invalid, stopped])
     assert rows[1][-1] == "INVALID: staging was down"
-    assert rows[2][-1] == "interrupted"
+    assert rows[2][-1] == "interrupted: results are partial"
     (entry,) = history_json([invalid])
     assert entry["invalid_reason"] == "staging was down"
     assert entry["suites"]["performance"]["headline"] == {"p95_ms": 300, "rps": 100.0, "error_ratio": 0.0}
@@ -94,8 +94,8 @@ def test_a_run_judged_again_says_its_verdict_is_the_re_evaluated_one() -> None:
         record(full_run("20261127T010000Z-bbbb", interrupted=True)), evaluated_at="x"
     )
     rows = history_rows([judged, stopped_and_judged])
-    assert rows[1][-1] == "re-evaluated 2026-11-27T09:00:00Z"
-    assert rows[2][-1] == "interrupted; re-evaluated x"
+    assert rows[1][-1] == "verdict re-evaluated 2026-11-27T09:00:00Z"
+    assert rows[2][-1] == "interrupted: results are partial; verdict re-evaluated x"
     assert history_json([judged])[0]["evaluated_at"] == "2026-11-27T09:00:00Z"
 
 
