@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +29,10 @@ from harness.run_record import CheckRecord, Coverage, FindingRecord, RunRecord, 
 LEGACY_FILE = "history.jsonl"
 # SQLite waits this long for another writer before giving up; a run's write takes milliseconds.
 _SQLITE_BUSY_SECONDS = 60
+# ...in tries of this long: SQLite waits for a lock inside C, where Python takes no signal, so a second Ctrl-C
+# while another writer holds the history would otherwise wait out the whole minute.
+_SQLITE_TRY_SECONDS = 1.0
+_SQLITE_PAUSE_SECONDS = 0.05
 _CONNECT_TIMEOUT_SECONDS = 15
 
 
@@ -64,8 +70,13 @@ def shown_url(url: str) -> str:
         return "(not a database URL)"
 
 
+def _locked(error: sqlite3.OperationalError) -> bool:
+    """Another connection holds the lock (SQLITE_BUSY): worth another try."""
+    return getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY or "locked" in str(error)
+
+
 def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": _SQLITE_BUSY_SECONDS})
+    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": _SQLITE_TRY_SECONDS})
 
     @event.listens_for(engine, "connect")
     def _manual_transactions(dbapi_connection: Any, record: Any) -> None:
@@ -74,7 +85,18 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin_immediate(connection: Connection) -> None:
-        # Take the write lock up front: two writers queue on the busy timeout instead of failing on upgrade.
+        # Take the write lock up front: two writers queue here instead of failing on upgrade.
+        driver = connection.connection.driver_connection
+        deadline = time.monotonic() + _SQLITE_BUSY_SECONDS
+        while driver is not None and time.monotonic() < deadline:
+            try:
+                driver.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if not _locked(error):
+                    break
+            time.sleep(_SQLITE_PAUSE_SECONDS)
+        # The last try goes through SQLAlchemy, so that its failure is the same error as any other statement's.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine

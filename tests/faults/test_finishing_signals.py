@@ -201,6 +201,30 @@ def test_a_second_signal_stops_at_once_and_what_was_written_stays_whole(
     _assert_finished(tmp_path / "out", outcome, "NOT_READY")
 
 
+def test_a_second_signal_stops_at_once_while_another_writer_holds_the_history(
+    tmp_path: Path, plugin_env: dict[str, str]
+) -> None:
+    with serve({"/": Route("ok")}) as target, history_held_by_another_writer(tmp_path / "out" / "history.db"):
+        process = start_golive(
+            ["run", "--suite", "pausing", "--target", target.url, "--out", "out"], tmp_path, plugin_env
+        )
+        _wait_for(process, "[pausing] finished")
+        time.sleep(1)  # golive now waits for the history to compare the run with the last one
+        os.killpg(process.pid, signal.SIGINT)
+        time.sleep(2)
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            # Well inside the minute golive would wait for the other writer: both signals were taken at once.
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            raise AssertionError("a second signal did not stop golive while the history was locked") from None
+    outcome = finish(process, None)
+    assert outcome.code == 130, outcome.output
+    assert outcome.output.count(FINISHING_NOTICE) == 1
+    assert "golive: interrupted" in outcome.output and "Traceback" not in outcome.output
+
+
 def test_a_signal_while_evaluating_is_deferred_until_all_is_written(tmp_path: Path, plugin_env: dict[str, str]) -> None:
     with serve({"/": Route("ok")}) as target:
         first = finish(
