@@ -124,9 +124,21 @@ def command_run(args: argparse.Namespace) -> int:
     return _run_plan(plan_run(loaded, args.suites, args.out), args.label)
 
 
+def _followed(run_dir: Path) -> Path:
+    """The run folder itself (`reports/latest` followed to it), relative when it was given relative, so that the
+    paths golive prints are the ones the user would type."""
+    real = run_dir.resolve()
+    if run_dir.is_absolute():
+        return real
+    try:
+        return real.relative_to(Path.cwd())
+    except ValueError:
+        return real
+
+
 def command_evaluate(args: argparse.Namespace) -> int:
     """`golive evaluate RUN_DIR`: re-judge saved artifacts with a changed config; no network access."""
-    run_dir: Path = args.run_dir.resolve()
+    run_dir = _followed(args.run_dir)
     try:
         saved = load_saved_run(run_dir)
     except ValueError as error:

@@ -262,6 +262,28 @@ def test_evaluate_reads_golive_toml_and_never_keeps_an_earlier_override(
     assert main(["evaluate", str(run_dir)]) == 0
 
 
+def test_evaluate_names_its_files_as_the_user_typed_the_folder(
+    make_config: Callable[..., GoliveConfig],
+    install_suites: Callable[..., None],
+    out_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    install_suites({"performance": measure(5)})
+    with serve({"/": Route("ok")}) as server:
+        first = execute_run(
+            plan(make_config(target=server.url), out_dir, ("performance",)), ReportWriter(Redactor()).handle
+        )
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert main(["evaluate", "reports/latest"]) == 0
+    # `latest` is followed to the run folder, which is named relative to the working folder, as it was typed.
+    assert f"Report: reports/{first.run_id}/report.html" in capsys.readouterr().out.splitlines()
+    assert main(["evaluate", str(out_dir / "latest")]) == 0
+    assert f"Report: {out_dir / first.run_id / 'report.html'}" in capsys.readouterr().out.splitlines()
+
+
 def test_a_waiver_that_matched_nothing_is_noted(
     make_config: Callable[..., GoliveConfig], install_suites: Callable[..., None], out_dir: Path
 ) -> None:
