@@ -338,10 +338,19 @@ class HistoryStore:
             rows = list(connection.execute(select(table).where(table.c.run_id == run_id)).mappings())
             if not rows:
                 like = run_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-                query = select(table).where(table.c.run_id.like(like, escape="\\")).limit(2)
+                shown = 3
+                query = (
+                    select(table)
+                    .where(table.c.run_id.like(like, escape="\\"))
+                    .order_by(table.c.run_id)
+                    .limit(shown + 1)
+                )
                 rows = list(connection.execute(query).mappings())
                 if len(rows) > 1:
-                    raise HistoryError(f"run id {run_id!r} is ambiguous; give more of it")
+                    matches = ", ".join(str(row["run_id"]) for row in rows[:shown]) + (
+                        ", ..." if len(rows) > shown else ""
+                    )
+                    raise HistoryError(f"run id {run_id!r} is ambiguous: {matches} all start with it; give more of it")
             records = self._records(connection, rows)
         return records[0] if records else None
 

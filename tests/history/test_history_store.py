@@ -77,7 +77,7 @@ def test_invalidating_an_unknown_or_ambiguous_run_is_an_error(history_url: str) 
     store.record(record(full_run("20261126T020000Z-bbbb")))
     with pytest.raises(HistoryError, match="no run 'nope'"):
         store.invalidate("nope", "x")
-    with pytest.raises(HistoryError, match="ambiguous"):
+    with pytest.raises(HistoryError, match="ambiguous: 20261126T010000Z-aaaa, 20261126T020000Z-bbbb all start"):
         store.get("20261126T0")
 
 
