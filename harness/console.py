@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 from harness.comparison import describe
@@ -23,20 +24,29 @@ _STATUS_WORD = {
 # Progress lines are throttled per suite so a fast tool cannot flood a CI log; the last one held back is
 # printed when the suite finishes, so the final state is always seen.
 _PROGRESS_INTERVAL_SECONDS = 1.0
+# A line the same as the one last said is said again only after this long: a long wait (load workers between
+# their reports, a slow scan) still shows the run is alive, without filling a CI log with copies.
+_REPEAT_AFTER_SECONDS = 30.0
 
 
 class Console:
     """Event handler that narrates the run for a person watching a terminal or a CI log."""
 
     def __init__(
-        self, progress: TextIO | None = None, verdict: TextIO | None = None, redactor: Redactor | None = None
+        self,
+        progress: TextIO | None = None,
+        verdict: TextIO | None = None,
+        redactor: Redactor | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         # The run's Redactor: a session cookie learnt while signing in is masked on the console too.
         self._redactor = redactor or Redactor()
         self._progress = progress or sys.stderr
         self._verdict = verdict or sys.stdout
+        self._clock = clock
         self._last_progress: dict[str, float] = {}
         self._held_back: dict[str, str] = {}
+        self._last_said: dict[str, str] = {}
         # What each suite's line said when it finished: baselines and the session check come after that.
         self._finished: dict[str, SuiteResult] = {}
         # Set once the terminal or pipe stops taking output; results, reports and history go on regardless.
@@ -63,9 +73,13 @@ class Console:
         elif isinstance(event, SuiteStarted):
             self._say(f"[{event.name}] started: {event.title}")
         elif isinstance(event, SuiteProgressed):
-            now = time.monotonic()
-            if now - self._last_progress.get(event.name, 0.0) >= _PROGRESS_INTERVAL_SECONDS:
+            now = self._clock()
+            since = now - self._last_progress.get(event.name, -_REPEAT_AFTER_SECONDS)
+            if event.message == self._last_said.get(event.name) and since < _REPEAT_AFTER_SECONDS:
+                self._held_back.pop(event.name, None)  # the newest state is the one already on screen
+            elif since >= _PROGRESS_INTERVAL_SECONDS:
                 self._last_progress[event.name] = now
+                self._last_said[event.name] = event.message
                 self._held_back.pop(event.name, None)
                 self._say(f"[{event.name}] {event.message}")
             else:

@@ -28,6 +28,27 @@ def test_progress_is_throttled_but_the_last_line_is_shown() -> None:
     assert lines[-1] == "[accessibility] finished in 1.5s: PASS"
 
 
+def test_a_progress_line_that_did_not_change_is_repeated_only_after_a_while() -> None:
+    clock = [1000.0]
+    progress = io.StringIO()
+    console = Console(progress, io.StringIO(), clock=lambda: clock[0])
+    waiting = "users 10, no requests counted yet (1 worker(s) connected)"
+    for _ in range(12):  # 2 s apart, as the load test reports: 22 s of the same line
+        clock[0] += 2
+        console.handle(SuiteProgressed("performance", waiting))
+    clock[0] += 10  # 32 s after it was said
+    console.handle(SuiteProgressed("performance", waiting))
+    clock[0] += 2
+    console.handle(SuiteProgressed("performance", "users 10, 812.0 rps, p95 41 ms, 0 errors (1624 requests)"))
+    console.handle(SuiteProgressed("performance", waiting))  # the newest, held back for its second
+    clock[0] += 0.5
+    console.handle(SuiteFinished("performance", SuiteResult("performance"), 40.0))
+    lines = progress.getvalue().splitlines()
+    assert lines.count(f"[performance] {waiting}") == 3
+    assert lines[2] == "[performance] users 10, 812.0 rps, p95 41 ms, 0 errors (1624 requests)"
+    assert lines[-2] == f"[performance] {waiting}"
+
+
 def test_verdict_and_reasons_go_to_stdout() -> None:
     progress, verdict = io.StringIO(), io.StringIO()
     Console(progress, verdict).handle(RunFinished(sample_run(), Path("reports/x")))
