@@ -23,7 +23,14 @@ from typing import Any
 from harness.openapi import OpenApiError, get_example_paths, read_definition
 from harness.suite import Target
 from suites.security.settings import WapitiSettings
-from suites.security.wapiti_command import ModuleChoice, ScanFiles, choose_modules, masked_command, wapiti_command
+from suites.security.wapiti_command import (
+    ModuleChoice,
+    ScanFiles,
+    choose_modules,
+    header_arguments,
+    masked_command,
+    wapiti_command,
+)
 from suites.security.wapiti_session import salvage_report
 
 SaveArtifact = Callable[[str, str], object]
@@ -47,11 +54,15 @@ _SKIPPED = re.compile(r"(\d+) requests were skipped due to network issues")
 _EXCEPTION = re.compile(r"^(\w+(?:Error|Exception|Exit)\b.*)$")
 
 
-# Wapiti 3.0.4 compiles every exclusion (-x) as `pattern\Z(?ms)`, which Python 3.11 refuses ("global flags not
-# at the start"), so any exclusion crashes it. When exclusions are asked for and Wapiti is a Python script, it
-# runs through this launcher, which puts the flags first (the same pattern) and then starts Wapiti unchanged.
-_EXCLUSION_LAUNCHER = """
-import re, runpy, sys
+# Wapiti is a Python script; golive starts it through this launcher, for two reasons:
+# - Wapiti 3.0.4 compiles every exclusion (-x) as `pattern\Z(?ms)`, which Python 3.11 refuses ("global flags not
+#   at the start"), so any exclusion would crash it. The launcher puts the flags first (the same pattern).
+# - Header values (-H) would be on the command line, which every user of the machine can read in the process
+#   list. The launcher takes them from the environment, which only the same user can read, and adds them to
+#   Wapiti's arguments inside the process.
+HEADERS_VARIABLE = "GOLIVE_WAPITI_HEADER_ARGS"
+_LAUNCHER = """
+import json, os, re, runpy, sys
 try:
     from wapitiCore.net import crawler
 except ImportError:
@@ -61,13 +72,14 @@ if crawler is not None and hasattr(crawler, "wildcard_translate"):
         return re.compile("(?ms)" + ".*".join(re.escape(part) for part in pattern.split("*")) + r"\\Z")
     crawler.wildcard_translate = wildcard_translate
 script = sys.argv[1]
-sys.argv = [script, *sys.argv[2:]]
+headers = json.loads(os.environ.pop("GOLIVE_WAPITI_HEADER_ARGS", "[]"))
+sys.argv = [script, *sys.argv[2:], *headers]
 runpy.run_path(script, run_name="__main__")
 """
 
 
 def python_launched(command: list[str]) -> list[str]:
-    """The command run through the exclusion launcher when Wapiti is a Python script; as it is otherwise."""
+    """The command run through the launcher when Wapiti is a Python script; as it is otherwise."""
     try:
         with open(command[0], "rb") as script:
             first = script.readline(200).decode("utf-8", "replace")
@@ -76,7 +88,7 @@ def python_launched(command: list[str]) -> list[str]:
     interpreter = first[2:].strip().split() if first.startswith("#!") else []
     if not interpreter or "python" not in Path(interpreter[-1]).name:
         return command
-    return [*interpreter, "-c", _EXCLUSION_LAUNCHER, *command]
+    return [*interpreter, "-c", _LAUNCHER, *command]
 
 
 def find_wapiti(executable: str, environ: Mapping[str, str]) -> str | None:
@@ -303,17 +315,22 @@ def _scan(
     if openapi_info:
         record["openapi"] = openapi_info
     command = wapiti_command(executable, target, settings, choice.modules, files, with_cookies, start_urls) + extra
+    headers = header_arguments(target)
     record.update(
-        command=masked_command(command, dict(target.headers)),
+        command=masked_command([*command, *headers], dict(target.headers)),
         headers_sent=[name for name in target.headers if name.lower() != "cookie"],
         cookies_sent=with_cookies,
         deadline_s=hard_deadline(settings, choice.modules),
     )
-    if settings.exclude or target.logout:  # -x patterns need the launcher (see python_launched)
-        command = python_launched(command)
-        record["exclusion_launcher"] = command[0] != executable
+    launched = python_launched(command)
+    record["launcher"] = launched[0] != executable
+    if record["launcher"]:
+        environ = {**environ, HEADERS_VARIABLE: json.dumps(headers)}
+    else:  # not a Python script: -x may not work, and the header values go on the command line after all
+        launched += headers
+    record["headers_on_command_line"] = bool(headers) and not record["launcher"]
     progress(f"Wapiti {record['wapiti_version']}: {', '.join(choice.modules)} on {target.url}")
-    exit_code, stopped_by, duration = _run(command, files, record["deadline_s"], environ, progress)
+    exit_code, stopped_by, duration = _run(launched, files, record["deadline_s"], environ, progress)
     log = (files.workdir / LOG_NAME).read_text(encoding="utf-8", errors="replace")
     save(LOG_NAME, log)
     notes = read_log_notes(log, settings)

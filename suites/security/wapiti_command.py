@@ -136,7 +136,8 @@ def wapiti_command(
     with_cookies: bool,
     start_urls: Sequence[str] = (),
 ) -> list[str]:
-    """The full command line; header values are on it, so record it only through `masked_command`."""
+    """The command line without the target's headers: `header_arguments` are added by the caller, through the
+    environment where it can (see `suites.security.wapiti.python_launched`)."""
     command = [
         executable, "-u", target.url, "--scope", settings.scope, "-m", ",".join(modules),
         "-f", "json", "-o", str(files.report), "--flush-session",
@@ -154,7 +155,7 @@ def wapiti_command(
         command += ["-x", target.resolve(pattern)]
     for pattern in target.logout:  # sign-out links (auth.logout) would end the session the scan relies on
         command += ["-x", target.resolve(pattern)]
-    return command + header_arguments(target) + list(settings.extra_args)
+    return command + list(settings.extra_args)
 
 
 def masked_command(command: Sequence[str], secrets: Mapping[str, str]) -> str:

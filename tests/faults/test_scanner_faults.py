@@ -143,11 +143,11 @@ def _wapiti_processes(tag: str, timeout: float = 60) -> list[int]:
 
 
 def _runs_wapiti(pid: int) -> bool:
-    """Whether the process is Wapiti scanning (a Python script: its program or its first argument), rather than
-    golive asking it for its version."""
+    """Whether the process is Wapiti scanning (a Python script: its program, its first argument, or the first after
+    golive's `python3 -c LAUNCHER`), rather than golive asking it for its version."""
     try:
         arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return False
-    program = any(Path(argument.decode(errors="replace")).name == "wapiti" for argument in arguments[:2])
+    program = any(Path(argument.decode(errors="replace")).name == "wapiti" for argument in arguments[:4])
     return program and b"--flush-session" in arguments

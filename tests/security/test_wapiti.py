@@ -97,6 +97,43 @@ def test_baseline_mode_never_sends_an_attack_payload_and_carries_the_session() -
     assert {"wapiti:csp", "wapiti:http_headers"} <= set(found(record))
 
 
+def _command_lines() -> list[str]:
+    """Every process's command line, as any user of the machine can read it (ps, /proc/PID/cmdline)."""
+    lines = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                lines.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+            except OSError:
+                continue  # gone meanwhile
+    return lines
+
+
+def test_header_values_never_appear_in_the_process_list_while_wapiti_runs() -> None:
+    secret = "Bearer ps-l1st-s3cret"
+    seen: list[str] = []
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.05):
+            seen.extend(line for line in _command_lines() if "--store-session" in line)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    with vulnerable_app() as app:
+        watcher.start()
+        try:
+            record = scan(Target(app.url, {"Authorization": secret}), "baseline")
+        finally:
+            done.set()
+            watcher.join()
+        received = list(app.log.requests)
+    assert record["error"] is None and received
+    assert all(request.headers.get("Authorization") == secret for request in received)
+    assert seen, "the watcher never saw Wapiti running"
+    assert not [line for line in seen if "s3cret" in line]
+    assert record["launcher"] is True and record["headers_on_command_line"] is False
+
+
 def test_a_crawl_cut_short_by_its_limit_is_partial_with_what_was_found() -> None:
     links = "".join(f"<a href='/p{n}'>p{n}</a>" for n in range(40))
     page = f"<!DOCTYPE html><html lang='en'><title>t</title><body>{links}</body></html>"
