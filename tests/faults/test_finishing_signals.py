@@ -126,16 +126,20 @@ def _assert_finished(out: Path, outcome: Outcome, verdict: str) -> dict[str, obj
     return result
 
 
+def _run_waiting_on_the_history(url: str, cwd: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    """`golive run` of the pausing suite, once it waits for the held history to compare the run with the last one."""
+    process = start_golive(["run", "--suite", "pausing", "--target", url, "--out", "out"], cwd, env)
+    _wait_for(process, "[pausing] finished")
+    time.sleep(1)  # golive now waits for the history
+    return process
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_a_signal_while_the_run_is_concluded_is_deferred_until_all_is_written(
     tmp_path: Path, plugin_env: dict[str, str], signum: int
 ) -> None:
     with serve({"/": Route("ok")}) as target, history_held_by_another_writer(tmp_path / "out" / "history.db"):
-        process = start_golive(
-            ["run", "--suite", "pausing", "--target", target.url, "--out", "out"], tmp_path, plugin_env
-        )
-        _wait_for(process, "[pausing] finished")
-        time.sleep(1)  # golive now waits for the history to compare the run with the last one
+        process = _run_waiting_on_the_history(target.url, tmp_path, plugin_env)
         os.killpg(process.pid, signum)
     outcome = finish(process, tmp_path / "out" / "latest" / "result.json")
     assert outcome.code == 130, outcome.output
@@ -205,11 +209,7 @@ def test_a_second_signal_stops_at_once_while_another_writer_holds_the_history(
     tmp_path: Path, plugin_env: dict[str, str]
 ) -> None:
     with serve({"/": Route("ok")}) as target, history_held_by_another_writer(tmp_path / "out" / "history.db"):
-        process = start_golive(
-            ["run", "--suite", "pausing", "--target", target.url, "--out", "out"], tmp_path, plugin_env
-        )
-        _wait_for(process, "[pausing] finished")
-        time.sleep(1)  # golive now waits for the history to compare the run with the last one
+        process = _run_waiting_on_the_history(target.url, tmp_path, plugin_env)
         os.killpg(process.pid, signal.SIGINT)
         time.sleep(2)
         os.killpg(process.pid, signal.SIGTERM)
