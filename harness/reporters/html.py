@@ -104,6 +104,9 @@ def _facts(result: RunResult) -> str:
     duration = _duration(result.started_at, result.finished_at)
     if duration:
         facts.append(("Took", esc(duration)))
+    if result.evaluated_at:
+        # The measurements are the run's; the verdict is a later judgement of them, perhaps with another config.
+        facts.append(("Verdict re-evaluated", f"{_time(result.evaluated_at)} by <code>golive evaluate</code>"))
     facts.append(("Profile", esc(result.profile) if result.profile else "none (defaults)"))
     if result.golive_version:
         facts.append(("golive version", esc(result.golive_version)))

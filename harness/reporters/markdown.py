@@ -39,6 +39,8 @@ def render_markdown(result: RunResult) -> str:
     ]
     if result.interrupted:
         lines += ["> **The run was interrupted; results are partial.**", ""]
+    if result.evaluated_at:
+        lines += [f"Verdict re-evaluated {result.evaluated_at} by `golive evaluate` from the run's measurements.", ""]
     headline, notes = headline_and_notes(result.reasons)
     for title, reasons in (("### Why", headline), ("#### Also worth knowing", notes)):
         if reasons:

@@ -15,6 +15,7 @@ import pytest
 from harness.metric_names import metric_in_words
 from harness.models import Check, Finding, Reason, RunResult, Severity, Status, SuiteResult, Verdict, skipped_suite
 from harness.reporters.html import render_html
+from harness.reporters.markdown import render_markdown
 from suites.accessibility.report import accessibility_blocks
 from suites.performance.report import performance_blocks
 from tests.reporters.browser_audit import audit_page, violation_summary
@@ -437,6 +438,16 @@ def test_interrupted_run_says_results_are_partial() -> None:
     assert "Interrupted: results are partial." in html
     assert html.index("<h1") < html.index("Interrupted: results are partial.") < html.index('id="why"')
     assert "Interrupted" not in render_html(rich_run())
+
+
+def test_a_re_evaluated_run_says_when_its_verdict_was_judged_again() -> None:
+    judged = dataclasses.replace(rich_run(), evaluated_at="2026-11-27T09:00:00Z")
+    html = render_html(judged)
+    assert "<dt>Verdict re-evaluated</dt>" in html and "by <code>golive evaluate</code>" in html
+    assert "re-evaluated" not in render_html(rich_run())
+    summary = render_markdown(judged)
+    assert "Verdict re-evaluated 2026-11-27T09:00:00Z by `golive evaluate`" in summary
+    assert "re-evaluated" not in render_markdown(rich_run())
 
 
 def test_skipped_suite_is_shown_briefly() -> None:
