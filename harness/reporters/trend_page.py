@@ -101,7 +101,7 @@ def _mark(mark: RunMark, moment: str) -> str:
     elif run.interrupted:
         flags = '<span class="flag">interrupted</span>'
     elif run.evaluated_at:
-        flags = '<span class="flag">re-evaluated</span>'
+        flags = '<span class="flag flag-kept">re-evaluated</span>'
     face = (
         f'<span class="mark-verdict"><span aria-hidden="true">{esc(symbol)} </span>{esc(word)}</span>'
         f'<span class="mark-when">{esc(moment)}</span>{flags}'

@@ -129,7 +129,7 @@ def test_a_verdict_from_golive_evaluate_is_marked_as_re_evaluated(tmp_path: Path
     store = _store(tmp_path, [record(full_run(first)), judged])
     html = _page(trend_sections(store, tmp_path))
     store.close()
-    assert html.count('<span class="flag">re-evaluated</span>') == 1
+    assert html.count('<span class="flag flag-kept">re-evaluated</span>') == 1
     assert "verdict re-evaluated 2026-11-27T09:00:00Z" in html
 
 
