@@ -3,8 +3,9 @@
 Only the URLs an earlier audit recorded are fetched, only with GET, redirects not followed, with the session
 the browser had: the storage state's cookies, the configured cookies, and the configured headers on the
 target's origin only (as the browser sends them). Each request also carries the identity headers the browser
-sent that origin (User-Agent, Accept-Language, client hints), so a server that answers browsers differently
-answers the re-check as it answered the browser. A response that cannot be fetched is a change.
+sent that origin (User-Agent, Accept-Language, client hints), and a document the Accept header the browser sent
+for it, so a server that answers browsers differently, or picks HTML or JSON by Accept, answers the re-check as
+it answered the browser. A response that cannot be fetched is a change.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ class ResponseChecker:
         """Start fetching these responses, so that `unchanged` later finds them fetched or on their way."""
         for response in responses:
             if response.method == "GET":
-                self._fetch(response.url, browser_headers)
+                self._fetch(response, browser_headers)
 
     async def close(self) -> None:
         """Stop the fetches nobody waits for and release the request context; never raises."""
@@ -101,11 +102,16 @@ class ResponseChecker:
         with the identity headers in `browser_headers` (per origin, as `ResponseLog.identity` recorded them)."""
         if not responses or any(response.method != "GET" for response in responses):
             return False
-        fetched = await asyncio.gather(*(self._fetch(response.url, browser_headers) for response in responses))
+        fetched = await asyncio.gather(*(self._fetch(response, browser_headers) for response in responses))
         return all(now == before for now, before in zip(fetched, responses, strict=True))
 
-    def _fetch(self, url: str, browser_headers: BrowserHeaders) -> asyncio.Task[RecordedResponse | None]:
+    def _fetch(
+        self, recorded: RecordedResponse, browser_headers: BrowserHeaders
+    ) -> asyncio.Task[RecordedResponse | None]:
+        url = recorded.url
         headers = request_headers(url, browser_headers, self._target)
+        if recorded.accept:
+            headers["accept"] = recorded.accept
         # One URL asked with other headers may be answered otherwise: it is fetched once per set of headers.
         asked = (url, json.dumps(headers, sort_keys=True))
         task = self._fetched.get(asked)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from suites.accessibility.urls import origin_text
@@ -38,6 +38,9 @@ class RecordedResponse:
     status: int
     sha256: str | None = None
     location: str | None = None
+    # The Accept header the browser sent for a document, for the re-check to ask the same: servers choose HTML or
+    # JSON by it. Not part of what the response is.
+    accept: str | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The response as saved in a reuse entry."""
@@ -52,6 +55,7 @@ class RecordedResponse:
             status=int(data["status"]),
             sha256=None if data.get("sha256") is None else str(data["sha256"]),
             location=None if data.get("location") is None else str(data["location"]),
+            accept=None if data.get("accept") is None else str(data["accept"]),
         )
 
 
@@ -121,10 +125,11 @@ class ResponseLog:
             self._doubt(f"a service worker answered {response.url}")
             return
         await self._note_identity(response.request)
+        accept = await self._document_accept(response.request)
         status = response.status
         if 300 <= status < 400:
             location = await response.header_value("location")
-            self._keep(RecordedResponse(response.url, method, status, location=location))
+            self._keep(RecordedResponse(response.url, method, status, location=location, accept=accept))
             return
         try:
             body = await response.body()
@@ -134,7 +139,18 @@ class ResponseLog:
         # A revalidated cache entry (304) is the body the browser already had: as a fresh fetch would return it.
         if status == NOT_MODIFIED and body:
             status = 200
-        self._keep(RecordedResponse(response.url, method, status, sha256=body_hash(body)))
+        self._keep(RecordedResponse(response.url, method, status, sha256=body_hash(body), accept=accept))
+
+    @staticmethod
+    async def _document_accept(request: Request) -> str | None:
+        # Only a document's: Playwright may read another resource's body (an image's) by fetching it again without
+        # the browser's Accept, so the body recorded is the answer to "*/*", which the re-check asks by default.
+        if request.resource_type != "document":
+            return None
+        try:
+            return (await request.all_headers()).get("accept")  # `headers` leaves out what the network stack adds
+        except Exception:  # the tab closed: the re-check asks "*/*", at worst a needless re-audit
+            return None
 
     async def _note_identity(self, request: Request) -> None:
         # The browser sends one origin the same identity on every request: the first request there says it.

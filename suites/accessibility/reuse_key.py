@@ -22,7 +22,8 @@ from harness import __version__
 from suites.accessibility.audit import VIEWPORT, AuditOptions
 
 # Bumped whenever a reuse entry's meaning or shape changes; entries of another format are ignored.
-# 2: entries keep the identity headers (User-Agent, Accept-Language, ...) the browser sent.
+# 2: entries keep the identity headers (User-Agent, Accept-Language, ...) the browser sent. A document may also
+#    keep its Accept header; an entry without it is re-checked with "*/*", at worst a needless re-audit.
 CACHE_FORMAT = 2
 VERSION_TIMEOUT_S = 15.0
 _VERSION = re.compile(r"\d+(?:\.\d+)+")

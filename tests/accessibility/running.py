@@ -47,6 +47,10 @@ class Audit:
         """The suite's check with this id."""
         return next(check for check in self.result.checks if check.id == check_id)
 
+    def reused(self) -> set[str]:
+        """The pages (as requested) whose earlier audit was reused."""
+        return {page["requested"] for page in self.index["pages"] if page["reused"]}
+
     def rules_by_path(self, base: str) -> dict[str, set[str]]:
         """The rules found on each page, keyed by its path on `base`."""
         found: dict[str, set[str]] = {}
@@ -77,3 +81,11 @@ def audit(
     judging = JudgeContext(config, config.accessibility, dt.date(2026, 11, 26), folder)
     result = evaluate(context.artifacts, judging)
     return Audit(result, json.loads((folder / "pages.json").read_text()), folder, progress)
+
+
+def audit_of_pages(make_config: MakeConfig, url: str, tmp_path: Path, number: int, pages: list[str]) -> Audit:
+    """Run `number` of a test: `pages` only, no extra checks, sharing the reuse cache of the test's other runs."""
+    folder = tmp_path / f"run{number}"
+    folder.mkdir()
+    settings = (f"accessibility.pages={json.dumps(pages)}", "accessibility.checks=[]")
+    return audit(make_config, url, folder, *settings, cache_dir=tmp_path / "cache")

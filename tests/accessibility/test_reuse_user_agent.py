@@ -6,7 +6,6 @@ must ask as the audited browser asked, or it compares the wrong page.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.accessibility import pages
-from tests.accessibility.running import Audit, MakeConfig, audit, chromium_missing
+from tests.accessibility.running import Audit, MakeConfig, audit_of_pages, chromium_missing
 from tests.support import LocalServer, Route, serve
 
 pytestmark = pytest.mark.integration
@@ -73,15 +72,7 @@ def site() -> Iterator[tuple[LocalServer, UserAgentSite]]:
 
 def run(make_config: MakeConfig, server: LocalServer, tmp_path: Path, number: int) -> Audit:
     """One gather + evaluate of PAGES, sharing the reuse cache of the earlier runs of this test."""
-    folder = tmp_path / f"run{number}"
-    folder.mkdir()
-    settings = (f"accessibility.pages={json.dumps(PAGES)}", "accessibility.checks=[]")
-    return audit(make_config, server.url, folder, *settings, cache_dir=tmp_path / "cache")
-
-
-def reused(result: Audit) -> set[str]:
-    """The pages (as requested) whose earlier audit was reused."""
-    return {page["requested"] for page in result.index["pages"] if page["reused"]}
+    return audit_of_pages(make_config, server.url, tmp_path, number, PAGES)
 
 
 def test_the_recheck_asks_as_the_browser_did_so_an_unchanged_page_is_reused(
@@ -89,7 +80,7 @@ def test_the_recheck_asks_as_the_browser_did_so_an_unchanged_page_is_reused(
 ) -> None:
     server, answers = site
     first = run(make_config, server, tmp_path, 1)
-    assert reused(first) == set()
+    assert first.reused() == set()
     browser_asked = list(answers.seen)
     # The browser was served the real pages: only they load the stylesheet.
     assert {path for path, _, _ in browser_asked} == {"/home", "/help", "/site.css"}
@@ -102,7 +93,7 @@ def test_the_recheck_asks_as_the_browser_did_so_an_unchanged_page_is_reused(
 
     # Chromium did not start: every request of this run is the re-check's, sent as the browser sent them.
     assert "Chromium was not started: every page was unchanged and reused" in second.progress
-    assert reused(second) == set(PAGES)
+    assert second.reused() == set(PAGES)
     assert {path for path, _, _ in answers.seen} == {"/home", "/help", "/site.css"}
     assert {agent for _, agent, _ in answers.seen} == agents
     assert {language for _, _, language in answers.seen} == languages
@@ -118,11 +109,11 @@ def test_a_change_only_the_browsers_user_agent_is_served_is_audited_again(
     # Only what headless Chromium is served changes: the stylesheet makes the home page's text pale.
     answers.headless["/site.css"] = Route(".quiet { color: #bbb; background: #fff }", headers=CSS)
     second = run(make_config, server, tmp_path, 2)
-    assert reused(second) == set()
+    assert second.reused() == set()
     assert "color-contrast" in second.rules_by_path(server.url)["/home"]
 
     # And only the help page's document: the home page, unchanged since run 2, is reused.
     answers.headless["/help"] = Route(_page("Help", "<p>Ask us anything</p>"))
     third = run(make_config, server, tmp_path, 3)
-    assert reused(third) == {"/home"}
+    assert third.reused() == {"/home"}
     assert "color-contrast" in third.rules_by_path(server.url)["/home"]
