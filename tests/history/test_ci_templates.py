@@ -45,6 +45,8 @@ def _github_scripts() -> list[str]:
     uses = [step.get("uses", "") for step in steps]
     assert any(use.startswith("actions/upload-artifact") for use in uses)
     assert any(use.startswith("github/codeql-action/upload-sarif") for use in uses)
+    cached = [step for step in steps if step.get("uses", "").startswith("actions/cache/")]
+    assert {step["with"]["path"] for step in cached} == {"reports/history.db"}  # without a database URL
     return [step["run"] for step in steps if "run" in step]
 
 
@@ -52,6 +54,7 @@ def _gitlab_scripts() -> list[str]:
     job = yaml.safe_load((CI / "gitlab-ci.yml").read_text())["golive"]
     assert job["artifacts"]["reports"]["junit"] == "golive-run/junit.xml"
     assert any("history.url" in line and "${GOLIVE_HISTORY_URL}" in line for line in job["script"])
+    assert job["cache"]["paths"] == ["reports/history.db"]  # the history without a database URL
     return list(job["script"])
 
 
