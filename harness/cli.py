@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import os
+import re
 import signal
 import sys
 from collections.abc import Sequence
@@ -24,8 +26,21 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        print(f"golive: error: {message}", file=sys.stderr)
+        print(f"golive: error: {_with_suggestion(message)}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
+
+
+_INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)$")
+
+
+def _with_suggestion(message: str) -> str:
+    """argparse's "invalid choice" with the closest choice named first, as config errors do for a misspelt key."""
+    found = _INVALID_CHOICE.search(message)
+    if found is None:
+        return message
+    choices = re.findall(r"'([^']*)'", found.group(2))
+    close = difflib.get_close_matches(found.group(1), choices, n=1)
+    return f"{message}; did you mean '{close[0]}'?" if close else message
 
 
 _BUILTIN_COMMANDS = frozenset({"run", "evaluate", "demo", "history", "config", "compare", "checklist"})

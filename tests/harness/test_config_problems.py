@@ -120,3 +120,16 @@ def test_config_check_passes_a_good_config_with_profiles(
     (tmp_path / "golive.toml").write_text(text)
     assert main(["config", "check"]) == 0
     assert "config OK" in capsys.readouterr().err
+
+
+def test_a_misspelt_suite_or_command_names_the_closest_one(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["run", "--suite", "accesibility"])
+    assert stopped.value.code == 3
+    assert capsys.readouterr().err.rstrip().endswith("; did you mean 'accessibility'?")
+    with pytest.raises(SystemExit):
+        main(["histroy"])
+    assert "did you mean 'history'?" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["run", "--suite", "xyz"])
+    assert "did you mean" not in capsys.readouterr().err
