@@ -165,9 +165,13 @@ class SuiteResult:
         }
 
 
+# The one check of a suite that did not run at all (see `skipped_suite`).
+SKIPPED_SUITE_CHECK = "suite"
+
+
 def skipped_suite(name: str, reason: str) -> SuiteResult:
     """A suite that was not requested or not run; it never counts against the verdict."""
-    return SuiteResult(name=name, checks=(Check(id="suite", status=Status.SKIPPED, message=reason),))
+    return SuiteResult(name=name, checks=(Check(id=SKIPPED_SUITE_CHECK, status=Status.SKIPPED, message=reason),))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from harness.golive_list import NOT_COVERED, CoveringCheck, GoLiveList, TopicStatus, signed_off_checks
-from harness.models import Status, SuiteResult
+from harness.models import SKIPPED_SUITE_CHECK, Status, SuiteResult
 from harness.reporters.html_common import esc, label_for, status_badge, table
 
 ANCHOR = "golive-checklist"
@@ -47,18 +47,43 @@ def _check_line(check: CoveringCheck) -> str:
     return f"{where}: {check.message}{source}"
 
 
+def _not_run(check: CoveringCheck) -> bool:
+    return check.check_id == SKIPPED_SUITE_CHECK and check.status is Status.SKIPPED
+
+
+def suites_not_run(golive: GoLiveList) -> dict[str, str]:
+    """The suites that did not run at all, with why: said once above the table, not in every topic they cover."""
+    found: dict[str, str] = {}
+    for topic in golive.topics:
+        for check in topic.checks:
+            if _not_run(check):
+                found.setdefault(check.suite, check.message)
+    return found
+
+
 def _covered_by_html(topic: TopicStatus) -> str:
     if topic.covering:
         # Skipped checks follow the ones that were made, so the reader sees what was left out and why.
         skipped = [check for check in topic.checks if check.status is Status.SKIPPED]
         items = "".join(
-            f"<li>{_tag(check.status_word, check.status)} {esc(_check_line(check))}</li>"
+            f"<li>{_tag(check.status_word, check.status)} "
+            f"{esc(f'{label_for(check.suite)}: not run (see above)' if _not_run(check) else _check_line(check))}</li>"
             for check in (*topic.covering, *skipped)
         )
         return f"<ul>{items}</ul>"
-    could = sorted({f"{label_for(check.suite)} ({check.message})" for check in topic.checks})
+    could = sorted(
+        {f"{label_for(check.suite)} ({'not run' if _not_run(check) else check.message})" for check in topic.checks}
+    )
     hint = f" Could be covered by: {esc('; '.join(could))}." if could else ""
     return f"Nothing in this run covers it.{hint}"
+
+
+def _not_run_line(golive: GoLiveList) -> str:
+    not_run = suites_not_run(golive)
+    if not not_run:
+        return ""
+    said = "; ".join(f"{label_for(suite)} ({why})" for suite, why in not_run.items())
+    return f"<p>Not run in this run: {esc(said)}.</p>"
 
 
 def render_html_section(golive: GoLiveList) -> str:
@@ -73,7 +98,7 @@ def render_html_section(golive: GoLiveList) -> str:
     body = table(TITLE, ["Topic", "Status", "Rests on", "Covered by"], rows, caption_hidden=True)
     return (
         f'<section class="golive-list" aria-labelledby="{ANCHOR}"><h2 id="{ANCHOR}">{TITLE}</h2>'
-        f"<p>{esc(_INTRO)}</p>{gap_line if gaps else ''}{body}</section>"
+        f"<p>{esc(_INTRO)}</p>{gap_line if gaps else ''}{_not_run_line(golive)}{body}</section>"
     )
 
 

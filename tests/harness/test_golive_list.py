@@ -121,7 +121,9 @@ def test_the_html_section_shows_gaps_sign_offs_and_sources() -> None:
     assert "5 of 9 topics are not covered by this run" in html
     assert html.count("tag-not-covered") == 5
     assert "Signed off" in html and "signed off by Ana Silva on 2026-11-20" in html
-    assert "Could be covered by: Performance (not requested)" in html
+    # A suite that did not run is said once, with why, above the table; its topics point there.
+    assert html.count("not requested") == 1 and "Not run in this run: Performance (not requested)" in html
+    assert "Could be covered by: Performance (not run)." in html
 
 
 def test_the_markdown_section_has_a_row_per_topic() -> None:
@@ -170,3 +172,14 @@ def test_suite_summaries_count_sign_offs_apart_from_passes() -> None:
     run_result = run(checklist=checklist_result())
     assert "| checklist | ❌ fail | 1/3 passed (+1 signed off) | 0 / 0 |" in render_markdown(run_result)
     assert "1 of 3 (+1 signed off)" in render_html(run_result)
+
+
+def test_a_suite_not_run_beside_checks_that_were_made_points_to_the_one_line_above() -> None:
+    performance = SuiteResult("performance", checks=(Check("p95_ms", Status.PASS, "p95 latency 80 ms within limits"),))
+    why = "no [[checklist.items]] configured"
+    golive = build_golive_list(run(performance=performance, checklist=skipped_suite("checklist", why)), DECLARED)
+    html = golive_checklist.render_html_section(golive)
+    assert golive_checklist.suites_not_run(golive) == {"checklist": why}
+    assert html.count(why) == 1 and f"Not run in this run: Checklist ({why})." in html
+    row = html[html.index("Performance testing") :]
+    assert "p95 latency 80 ms within limits" in row and "Checklist: not run (see above)" in row
