@@ -83,7 +83,7 @@ def audit(
     return Audit(result, json.loads((folder / "pages.json").read_text()), folder, progress)
 
 
-def audit_of_pages(make_config: MakeConfig, url: str, tmp_path: Path, number: int, pages: list[str]) -> Audit:
+def audit_of_pages(make_config: MakeConfig, url: str, tmp_path: Path, pages: list[str], number: int) -> Audit:
     """Run `number` of a test: `pages` only, no extra checks, sharing the reuse cache of the test's other runs."""
     folder = tmp_path / f"run{number}"
     folder.mkdir()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.accessibility import pages
-from tests.accessibility.running import Audit, MakeConfig, audit_of_pages, chromium_missing
+from tests.accessibility.running import MakeConfig, audit_of_pages, chromium_missing
 from tests.support import LocalServer, Route, serve
 
 pytestmark = pytest.mark.integration
@@ -62,22 +62,17 @@ def site() -> Iterator[tuple[LocalServer, NegotiatingSite]]:
         yield server, shared
 
 
-def run(make_config: MakeConfig, server: LocalServer, tmp_path: Path, number: int) -> Audit:
-    """One gather + evaluate of PAGES, sharing the reuse cache of the earlier runs of this test."""
-    return audit_of_pages(make_config, server.url, tmp_path, number, PAGES)
-
-
 def test_the_recheck_asks_for_a_document_what_the_browser_asked_for(
     make_config: MakeConfig, site: tuple[LocalServer, NegotiatingSite], tmp_path: Path
 ) -> None:
     server, answers = site
-    first = run(make_config, server, tmp_path, 1)
+    first = audit_of_pages(make_config, server.url, tmp_path, PAGES, 1)
     assert first.reused() == set()
     browser_asked = dict(answers.seen)
     assert "text/html" in browser_asked["/home"] and "text/html" in browser_asked["/help"]
     answers.seen.clear()
 
-    second = run(make_config, server, tmp_path, 2)
+    second = audit_of_pages(make_config, server.url, tmp_path, PAGES, 2)
 
     # Chromium did not start: every request of this run is the re-check's; the documents were asked as the
     # browser asked for them (a "*/*" would have been answered in JSON, never the page audited).
@@ -91,8 +86,8 @@ def test_a_change_only_in_the_html_is_audited_again(
     make_config: MakeConfig, site: tuple[LocalServer, NegotiatingSite], tmp_path: Path
 ) -> None:
     server, answers = site
-    run(make_config, server, tmp_path, 1)
-    assert run(make_config, server, tmp_path, 2).reused() == set(PAGES)
+    audit_of_pages(make_config, server.url, tmp_path, PAGES, 1)
+    assert audit_of_pages(make_config, server.url, tmp_path, PAGES, 2).reused() == set(PAGES)
     # The JSON stays the same; the HTML the browser is served changes: both pages are audited again.
     answers.greeting = "Welcome back"
-    assert run(make_config, server, tmp_path, 3).reused() == set()
+    assert audit_of_pages(make_config, server.url, tmp_path, PAGES, 3).reused() == set()

@@ -72,7 +72,7 @@ def site() -> Iterator[tuple[LocalServer, UserAgentSite]]:
 
 def run(make_config: MakeConfig, server: LocalServer, tmp_path: Path, number: int) -> Audit:
     """One gather + evaluate of PAGES, sharing the reuse cache of the earlier runs of this test."""
-    return audit_of_pages(make_config, server.url, tmp_path, number, PAGES)
+    return audit_of_pages(make_config, server.url, tmp_path, PAGES, number)
 
 
 def test_the_recheck_asks_as_the_browser_did_so_an_unchanged_page_is_reused(
