@@ -3,7 +3,8 @@
 SQLite in ``<out>/history.db`` by default; any database by URL (``history.url``), PostgreSQL in particular,
 so that several CI runners share one history. Each run is written in one transaction, so two runs finishing at
 once both land; a run judged again (``golive evaluate``) replaces its own rows and keeps its label and any
-invalidation. The password of a URL is never printed: errors show the URL with it hidden.
+invalidation. The password of a URL is never printed: errors show the URL with it hidden. Connecting (the URL,
+the engine, SQLite's write lock) is `harness.history_database`.
 """
 
 from __future__ import annotations
@@ -11,33 +12,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import sqlite3
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, func, insert, select, update
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
-from sqlalchemy.pool import NullPool
+from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from harness import history_schema as schema
+from harness.history_database import HistoryError, database_engine, normalise_url, shown_url
 from harness.run_record import CheckRecord, Coverage, FindingRecord, RunRecord, SuiteRecord, record_from_legacy
 
+# HistoryError and shown_url live with the connection code and are part of this module's interface too.
+__all__ = ["ANY_PROFILE", "LEGACY_FILE", "HistoryError", "HistoryStore", "ProfileFilter", "shown_url"]
+
 LEGACY_FILE = "history.jsonl"
-# SQLite waits this long for another writer before giving up; a run's write takes milliseconds.
-_SQLITE_BUSY_SECONDS = 60
-# ...in tries of this long: SQLite waits for a lock inside C, where Python takes no signal, so a second Ctrl-C
-# while another writer holds the history would otherwise wait out the whole minute.
-_SQLITE_TRY_SECONDS = 1.0
-_SQLITE_PAUSE_SECONDS = 0.05
-_CONNECT_TIMEOUT_SECONDS = 15
-
-
-class HistoryError(Exception):
-    """The history database cannot be used; the message is one line without any password."""
 
 
 class _AnyProfile:
@@ -54,83 +44,6 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _normalise_url(url: str) -> str:
-    # "postgresql://" alone means psycopg2 to SQLAlchemy; golive ships psycopg 3.
-    for plain in ("postgresql://", "postgres://"):
-        if url.startswith(plain):
-            return "postgresql+psycopg://" + url[len(plain) :]
-    return url
-
-
-def shown_url(url: str) -> str:
-    """The URL as it may be printed: the password replaced by ***."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "(not a database URL)"
-
-
-def _locked(error: sqlite3.OperationalError) -> bool:
-    """Another connection holds the lock (SQLITE_BUSY): worth another try."""
-    return getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY or "locked" in str(error)
-
-
-def _sqlite_engine(url: str) -> Engine:
-    engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": _SQLITE_TRY_SECONDS})
-
-    @event.listens_for(engine, "connect")
-    def _manual_transactions(dbapi_connection: Any, record: Any) -> None:
-        # pysqlite would start transactions itself, too late to take the write lock; golive begins them.
-        dbapi_connection.isolation_level = None
-
-    @event.listens_for(engine, "begin")
-    def _begin_immediate(connection: Connection) -> None:
-        # Take the write lock up front: two writers queue here instead of failing on upgrade.
-        driver = connection.connection.driver_connection
-        deadline = time.monotonic() + _SQLITE_BUSY_SECONDS
-        while driver is not None and time.monotonic() < deadline:
-            try:
-                driver.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as error:
-                if not _locked(error):
-                    break
-            time.sleep(_SQLITE_PAUSE_SECONDS)
-        # The last try goes through SQLAlchemy, so that its failure is the same error as any other statement's.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
-
-
-def _engine(url: str) -> Engine:
-    url = _normalise_url(url)
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise HistoryError(
-            "history.url is not a database URL; expected e.g. sqlite:///reports/history.db or "
-            "postgresql+psycopg://user@host/db"
-        ) from None
-    try:
-        if parsed.get_backend_name() == "sqlite":
-            if parsed.database and parsed.database != ":memory:":
-                folder = Path(parsed.database).parent
-                try:
-                    folder.mkdir(parents=True, exist_ok=True)
-                except OSError as error:
-                    raise HistoryError(
-                        f"history database folder {folder} cannot be created: {error.strerror}"
-                    ) from None
-            return _sqlite_engine(url)
-        # A database that does not answer must not hang a nightly job: give up after a while, with the reason.
-        connect_args = (
-            {"connect_timeout": _CONNECT_TIMEOUT_SECONDS} if parsed.get_backend_name() == "postgresql" else {}
-        )
-        return create_engine(url, poolclass=NullPool, connect_args=connect_args)
-    except (NoSuchModuleError, ImportError) as error:
-        raise HistoryError(f"history.url {shown_url(url)}: no database driver for it ({error})") from None
-
-
 def _first_line(error: BaseException) -> str:
     cause = getattr(error, "orig", None) or error
     lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
@@ -142,8 +55,8 @@ class HistoryStore:
     block closes it."""
 
     def __init__(self, url: str) -> None:
-        self.url = _normalise_url(url)
-        self._engine = _engine(self.url)
+        self.url = normalise_url(url)
+        self._engine = database_engine(self.url)
 
     @classmethod
     def open(cls, url: str, legacy_dir: Path | None = None) -> HistoryStore:
