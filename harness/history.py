@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from harness.comparison import compare
@@ -20,6 +20,7 @@ from harness.models import RunResult
 from harness.redaction import Redactor
 from harness.registry import SuiteLoadError, suite_class
 from harness.run_record import RunRecord, record_from_result
+from harness.suite import Suite
 
 __all__ = ["HistoryError", "HistoryRecorder", "HistoryStore", "comparison_with_history", "open_history", "run_record"]
 
@@ -29,28 +30,23 @@ def open_history(settings: HistorySettings, out_dir: Path) -> HistoryStore:
     return HistoryStore.open(settings.database_url(out_dir), legacy_dir=out_dir)
 
 
-def declared_headlines(names: Iterable[str]) -> dict[str, dict[str, str]]:
-    """Each suite's `headline_metrics` (metric → column label), for the suites that declare and can be loaded."""
-    declared = {}
+def _loadable(names: Iterable[str]) -> Iterator[tuple[str, type[Suite]]]:
+    """(name, suite class) for each of `names` that is installed and loads; the others are left out."""
     for name in names:
         try:
-            metrics = suite_class(name).headline_metrics
+            yield name, suite_class(name)
         except (KeyError, SuiteLoadError):
             continue
-        if metrics:
-            declared[name] = dict(metrics)
-    return declared
+
+
+def declared_headlines(names: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Each suite's `headline_metrics` (metric → column label), for the suites that declare and can be loaded."""
+    return {name: dict(cls.headline_metrics) for name, cls in _loadable(names) if cls.headline_metrics}
 
 
 def declared_work_metrics(names: Iterable[str]) -> dict[str, frozenset[str]]:
     """Each suite's `work_metrics` (about golive's own work, never compared), for the suites that can be loaded."""
-    declared = {}
-    for name in names:
-        try:
-            declared[name] = suite_class(name).work_metrics
-        except (KeyError, SuiteLoadError):
-            continue
-    return declared
+    return {name: cls.work_metrics for name, cls in _loadable(names)}
 
 
 def run_record(result: RunResult, redactor: Redactor, label: str | None = None) -> RunRecord:
