@@ -72,10 +72,10 @@ if crawler is not None and hasattr(crawler, "wildcard_translate"):
         return re.compile("(?ms)" + ".*".join(re.escape(part) for part in pattern.split("*")) + r"\\Z")
     crawler.wildcard_translate = wildcard_translate
 script = sys.argv[1]
-headers = json.loads(os.environ.pop("GOLIVE_WAPITI_HEADER_ARGS", "[]"))
+headers = json.loads(os.environ.pop(HEADERS_VARIABLE, "[]"))
 sys.argv = [script, *sys.argv[2:], *headers]
 runpy.run_path(script, run_name="__main__")
-"""
+""".replace("HEADERS_VARIABLE", repr(HEADERS_VARIABLE))
 
 
 def python_launched(command: list[str]) -> list[str]:
